@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: MIT
+# fwkit - the one entry point: build, demo, check, bench, fuzz, install.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+CLANG    ?= clang
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CPPFLAGS += -Iinclude
+HOST_DEFS := -D_GNU_SOURCE
+LIBS     := -lz -llzma -lzstd -lbz2 -llz4
+VERSION  := 0.1.0
+B        := build
+FUZZ_SECONDS ?= 60
+
+# The core: freestanding, no allocation, no I/O.  Every source here is also
+# compiled with -ffreestanding -nostdlib and link-checked.
+CORE_SRC := initrd-tools/error.c initrd-tools/cpio_read.c \
+	    initrd-tools/cpio_write.c initrd-tools/segment.c
+# The hosted layer: files, decompression, extraction, image building.
+HOST_SRC := initrd-tools/decompress.c initrd-tools/image.c \
+	    initrd-tools/extract.c initrd-tools/build.c initrd-tools/compress.c
+CLI_SRC  := cli/main.c cli/util.c cli/json.c cli/initrd.c
+
+UNIT_TESTS := test_cpio test_segment test_image
+
+LIB_OBJ  := $(CORE_SRC:%.c=$(B)/obj/%.o) $(HOST_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
+FS_OBJ   := $(CORE_SRC:%.c=$(B)/freestanding/%.o)
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o) $(HOST_SRC:%.c=$(B)/asan/%.o)
+HEADERS  := $(wildcard include/fwkit/*.h)
+
+.PHONY: all deps demo check test unit cli-tests fuzz fuzz-build bench install \
+	uninstall clean core-check
+all: $(B)/libfwkit.a $(B)/fwkit core-check
+
+$(B)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(HOST_DEFS) -fPIC -c $< -o $@
+
+$(B)/asan/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(HOST_DEFS) -c $< -o $@
+
+# Freestanding: no libc headers, no builtins that call out, no stack canary.
+$(B)/freestanding/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -Os -ffreestanding -nostdlib -fno-stack-protector -fno-pic \
+		-DFWKIT_FREESTANDING $(CPPFLAGS) -c $< -o $@
+
+$(B)/libfwkit.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/fwkit: $(CLI_OBJ) $(B)/libfwkit.a
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(B)/libfwkit.a $(LIBS)
+
+$(B)/fwkit-asan: $(CLI_SRC:%.c=$(B)/asan/%.o) $(ASAN_OBJ)
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+
+# The core as one relocatable object whose only undefined symbols are those
+# of fwkit/env.h (mk/core-undefined.txt), then linked alone with stubs of
+# exactly those functions: a new dependency fails the build here.
+$(B)/fwkit-core.o: $(FS_OBJ)
+	ld -r -o $@ $^
+
+core-check: $(B)/fwkit-core.o
+	@nm -u $< | awk '{print $$2}' | sort -u > $(B)/core-undefined.txt
+	@if ! cmp -s $(B)/core-undefined.txt mk/core-undefined.txt && \
+	    comm -23 $(B)/core-undefined.txt mk/core-undefined.txt | grep -q .; then \
+		echo "core-check: the freestanding core needs symbols fwkit/env.h does not declare:"; \
+		comm -23 $(B)/core-undefined.txt mk/core-undefined.txt; exit 1; fi
+	@$(CC) -ffreestanding -nostdlib -static -fno-pic -no-pie -o $(B)/core-linkcheck \
+		$< tests/freestanding/env_stub.c -Wl,--no-undefined
+	@echo "core-check: freestanding core links with only: $$(tr '\n' ' ' < $(B)/core-undefined.txt)"
+
+deps:
+	@sh mk/deps.sh install
+
+demo: deps all
+	@sh mk/demo.sh $(B)/fwkit
+
+# Unit tests (cmocka), CLI tests, real-input tests, QEMU boot test and a short
+# fuzz run, all under ASan+UBSan; one summary line at the end.
+check: deps all $(B)/fwkit-asan $(UNIT_TESTS:%=$(B)/tests/%) fuzz-build
+	@sh tests/run.sh $(B)
+
+$(B)/tests/%: tests/initrd/%.c $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(HOST_DEFS) -o $@ $< $(ASAN_OBJ) -lcmocka $(LIBS)
+
+FUZZERS := fuzz_initrd
+fuzz-build: $(FUZZERS:%=$(B)/fuzz/%)
+$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HOST_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(HOST_DEFS) \
+		-o $@ $< $(CORE_SRC) $(HOST_SRC) $(LIBS)
+
+fuzz: deps fuzz-build
+	@sh tests/fuzz/run.sh $(B) $(FUZZ_SECONDS)
+
+bench: deps all
+	@sh tests/bench/bench.sh $(B)/fwkit
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include/fwkit $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(B)/fwkit $(DESTDIR)$(PREFIX)/bin/fwkit
+	install -m 0644 $(B)/libfwkit.a $(DESTDIR)$(PREFIX)/lib/libfwkit.a
+	install -m 0644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/fwkit/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@LIBS@|$(LIBS)|' mk/fwkit.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/fwkit.pc
+	install -m 0644 docs/man/fwkit.1 $(DESTDIR)$(PREFIX)/share/man/man1/fwkit.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/fwkit $(DESTDIR)$(PREFIX)/lib/libfwkit.a \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/fwkit.pc \
+		$(DESTDIR)$(PREFIX)/share/man/man1/fwkit.1
+	rm -rf $(DESTDIR)$(PREFIX)/include/fwkit
+
+clean:
+	rm -rf $(B)

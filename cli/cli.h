@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* cli.h - what the fwkit command's files share: messages, files, JSON. */
+#ifndef FWKIT_CLI_H
+#define FWKIT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define FWKIT_VERSION "0.1.0"
+
+/* Exit codes of every command (the user contract). */
+enum { EXIT_OK = 0, EXIT_FINDING = 1, EXIT_BAD = 2 };
+
+/* "fwkit: <message>" on stderr, one line. */
+void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* msg() then return EXIT_BAD, for `return bad(...)`. */
+int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Bad usage: the message and a pointer to --help; returns EXIT_BAD. */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A whole input file, mapped read-only (or read, for pipes). */
+struct input {
+	const char *path;
+	const uint8_t *data;
+	uint64_t len;
+	void *map;     /* munmap on release when set */
+	uint8_t *heap; /* free on release when set */
+};
+int input_open(struct input *in, const char *path); /* 0, or -1 after msg() */
+void input_release(struct input *in);
+
+/* Parse an unsigned number (decimal or 0x hex) no greater than max. */
+bool parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/* A small JSON writer onto a FILE. */
+struct json {
+	FILE *f;
+	int depth;
+	bool need_comma[32];
+	bool after_key;
+};
+void json_init(struct json *j, FILE *f);
+void json_obj_begin(struct json *j);
+void json_obj_end(struct json *j);
+void json_arr_begin(struct json *j);
+void json_arr_end(struct json *j);
+void json_key(struct json *j, const char *key);
+void json_str(struct json *j, const char *s);
+void json_strn(struct json *j, const char *s, size_t n);
+void json_u64(struct json *j, uint64_t v);
+void json_bool(struct json *j, bool v);
+/* key + value in one call */
+void json_kstr(struct json *j, const char *key, const char *s);
+void json_ku64(struct json *j, const char *key, uint64_t v);
+
+int cmd_initrd(int argc, char **argv);
+
+#endif /* FWKIT_CLI_H */

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* util.c - the fwkit command's messages, input files and number parsing. */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	fputs("fwkit: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+int bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	return EXIT_BAD;
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "fwkit %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'fwkit %s --help')\n", cmd);
+	return EXIT_BAD;
+}
+
+int input_open(struct input *in, const char *path)
+{
+	struct stat st;
+
+	memset(in, 0, sizeof(*in));
+	in->path = path;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		msg("%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		msg("%s: is a directory", path);
+		close(fd);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		in->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (in->map != MAP_FAILED) {
+			in->data = in->map;
+			in->len = (uint64_t)st.st_size;
+			close(fd);
+			return 0;
+		}
+		in->map = NULL;
+	}
+	/* Pipes, and anything mmap refuses: read it all. */
+	size_t cap = 1 << 20, len = 0;
+	uint8_t *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			msg("%s: out of memory", path);
+			close(fd);
+			return -1;
+		}
+		ssize_t r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			msg("%s: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len == cap) {
+			uint8_t *nb = realloc(buf, cap *= 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	close(fd);
+	in->heap = buf;
+	in->data = buf;
+	in->len = len;
+	return 0;
+}
+
+void input_release(struct input *in)
+{
+	if (in->map)
+		munmap(in->map, (size_t)in->len);
+	free(in->heap);
+	memset(in, 0, sizeof(*in));
+}
+
+bool parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
