@@ -24,6 +24,9 @@ struct xctx {
 	/* Directories whose final mode is applied once all files are in. */
 	struct dirmode { char *path; uint32_t mode; } *dirs;
 	size_t ndirs, capdirs;
+	/* Pass 1: the symlinks the archive itself creates, name -> target. */
+	struct link { char *name, *target; } *links;
+	size_t nlinks, caplinks;
 };
 
 static int xfail(struct xctx *x, const struct cpio_entry *e, const char *fmt, ...)
@@ -285,6 +288,113 @@ static int write_entry(struct xctx *x, const struct cpio_entry *e, char *rel)
 	return rc;
 }
 
+/* The target of a symlink the archive creates at `path` (len bytes), if any;
+ * the last such entry wins, as it would on disk. */
+static const char *archive_link(const struct xctx *x, const char *path, size_t len)
+{
+	for (size_t i = x->nlinks; i-- > 0;)
+		if (strlen(x->links[i].name) == len && !memcmp(x->links[i].name, path, len))
+			return x->links[i].target;
+	return NULL;
+}
+
+/*
+ * Would writing `rel` go through a symlink of the archive's own that leads
+ * out of the target directory?  Resolves the parent components lexically,
+ * following the archive's symlinks (absolute targets leave; ".." above the
+ * root leaves; more than 40 hops, the kernel's limit, is a loop).
+ */
+enum { PATH_OK, PATH_LEAVES, PATH_LOOPS };
+
+static int leaves_root(const struct xctx *x, const char *rel)
+{
+	char res[2 * CPIO_NAME_MAX + 2], todo[4 * CPIO_NAME_MAX + 4];
+	size_t rlen = 0;
+	int hops = 0;
+	const char *slash = strrchr(rel, '/');
+
+	if (!slash || x->nlinks == 0)
+		return PATH_OK;
+	size_t tlen = (size_t)(slash - rel);
+	memcpy(todo, rel, tlen);
+	todo[tlen] = '\0';
+	char *cur = todo;
+	while (*cur) {
+		char *end = strchr(cur, '/');
+		size_t clen = end ? (size_t)(end - cur) : strlen(cur);
+		char *next = end ? end + 1 : cur + clen;
+		if (clen == 0 || (clen == 1 && cur[0] == '.')) {
+			cur = next;
+			continue;
+		}
+		if (clen == 2 && cur[0] == '.' && cur[1] == '.') {
+			if (rlen == 0)
+				return PATH_LEAVES;
+			while (rlen > 0 && res[rlen - 1] != '/')
+				rlen--;
+			if (rlen > 0)
+				rlen--; /* drop the slash too */
+			cur = next;
+			continue;
+		}
+		size_t save = rlen;
+		if (rlen + clen + 1 >= sizeof(res))
+			return PATH_LEAVES;
+		if (rlen)
+			res[rlen++] = '/';
+		memcpy(res + rlen, cur, clen);
+		rlen += clen;
+		const char *t = archive_link(x, res, rlen);
+		if (!t) {
+			cur = next;
+			continue;
+		}
+		if (t[0] == '/')
+			return PATH_LEAVES;
+		if (++hops > 40)
+			return PATH_LOOPS;
+		/* Replace this component by the link's target, then the rest. */
+		rlen = save;
+		size_t tl = strlen(t), rest = strlen(next);
+		if (tl + 1 + rest + 1 > sizeof(todo))
+			return PATH_LEAVES;
+		memmove(todo + tl + 1, next, rest + 1);
+		memcpy(todo, t, tl);
+		todo[tl] = '/';
+		cur = todo;
+	}
+	return PATH_OK;
+}
+
+static int remember_link(struct xctx *x, const struct cpio_entry *e, const char *rel)
+{
+	if (x->nlinks == x->caplinks) {
+		size_t n = x->caplinks ? x->caplinks * 2 : 64;
+		struct link *nl = realloc(x->links, n * sizeof(*nl));
+		if (!nl)
+			return xfail(x, e, "out of memory");
+		x->links = nl;
+		x->caplinks = n;
+	}
+	char *name = strdup(rel), *target = strndup((const char *)e->data, e->st.size);
+	if (!name || !target) {
+		free(name);
+		free(target);
+		return xfail(x, e, "out of memory");
+	}
+	x->links[x->nlinks++] = (struct link){ name, target };
+	return 0;
+}
+
+static void forget_links(struct xctx *x)
+{
+	for (size_t i = 0; i < x->nlinks; i++) {
+		free(x->links[i].name);
+		free(x->links[i].target);
+	}
+	x->nlinks = 0;
+}
+
 struct pass {
 	struct xctx *x;
 	bool write;
@@ -297,7 +407,7 @@ static int visit(const struct cpio_entry *e, void *arg)
 	const char *why = NULL;
 	bool skip;
 	char *rel = safe_name(e, &why, &skip);
-	int rc = 0;
+	int rc = 0, where;
 
 	if (!rel)
 		return xfail(x, e, "%s", why);
@@ -305,6 +415,11 @@ static int visit(const struct cpio_entry *e, void *arg)
 	if (!ps->write) {
 		if ((type == CPIO_S_IFCHR || type == CPIO_S_IFBLK) && !x->opts->devices)
 			rc = xfail(x, e, "device node refused (use --devices to create it)");
+		else if (!skip && (where = leaves_root(x, rel)) != PATH_OK)
+			rc = xfail(x, e, where == PATH_LOOPS ? "symlink loop in its path" :
+				   "path leaves the target directory through a symlink");
+		else if (!skip && type == CPIO_S_IFLNK && (rc = remember_link(x, e, rel)) != 0)
+			;
 		else if (!skip && type != CPIO_S_IFDIR && !x->opts->force && x->root >= 0) {
 			struct stat st;
 			if (fstatat(x->root, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
@@ -352,10 +467,12 @@ int initrd_extract(const struct initrd_image *img, const char *dir,
 		/* -1 when the directory does not exist yet: nothing to clash with. */
 		x.root = open(path ? path : dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 		rc = initrd_part_foreach(&img->part[i], visit, &ps);
+		forget_links(&x);
 		if (x.root >= 0)
 			close(x.root);
 		free(path);
 	}
+	free(x.links);
 	if (rc)
 		return -1;
 
