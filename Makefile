@@ -95,7 +95,7 @@ $(B)/tests/%: tests/initrd/%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(HOST_DEFS) -o $@ $< $(ASAN_OBJ) -lcmocka $(LIBS)
 
-FUZZERS := fuzz_initrd
+FUZZERS := fuzz_initrd fuzz_image
 fuzz-build: $(FUZZERS:%=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HOST_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)

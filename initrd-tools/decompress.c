@@ -82,12 +82,19 @@ static int do_gzip(const uint8_t *in, uint64_t len, struct outbuf *o,
 	return err;
 }
 
+/* Decoder memory caps: a header may declare a dictionary or window of
+ * gigabytes that the decoder would allocate before reading a byte.  xz -9
+ * needs 65 MiB and zstd's largest default window is 2^27, so honest images
+ * stay well inside these. */
+#define LZMA_MEMLIMIT (256u << 20)
+#define ZSTD_WINDOWLOG_LIMIT 27
+
 static int do_lzma(bool xz, const uint8_t *in, uint64_t len, struct outbuf *o,
 		   uint64_t *used, char *msg, size_t n)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
-	lzma_ret lr = xz ? lzma_stream_decoder(&s, UINT64_MAX, 0)
-			 : lzma_alone_decoder(&s, UINT64_MAX);
+	lzma_ret lr = xz ? lzma_stream_decoder(&s, LZMA_MEMLIMIT, 0)
+			 : lzma_alone_decoder(&s, LZMA_MEMLIMIT);
 	const char *name = xz ? "xz" : "lzma";
 	int err = 0;
 
@@ -105,6 +112,11 @@ static int do_lzma(bool xz, const uint8_t *in, uint64_t len, struct outbuf *o,
 		o->len += before - s.avail_out;
 		if (lr == LZMA_BUF_ERROR && s.avail_in == 0) {
 			err = fail_msg(msg, n, FWK_ERR_TRUNCATED, "%s: stream ends early", name);
+			break;
+		}
+		if (lr == LZMA_MEMLIMIT_ERROR) {
+			err = fail_msg(msg, n, FWK_ERR_LIMIT,
+				       "%s: dictionary needs more than 256 MiB to decode", name);
 			break;
 		}
 		if (lr != LZMA_OK && lr != LZMA_STREAM_END) {
@@ -128,9 +140,8 @@ static int do_zstd(const uint8_t *in, uint64_t len, struct outbuf *o,
 
 	if (!d)
 		return fail_msg(msg, n, FWK_ERR_LIMIT, "%s", "zstd: out of memory");
-	/* Like the kernel, allow a window up to 2^27 with long-distance
-	 * matching; take consecutive frames as one stream. */
-	ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 31);
+	/* Consecutive frames are taken as one stream. */
+	ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, ZSTD_WINDOWLOG_LIMIT);
 	for (;;) {
 		size_t zr;
 		do {
