@@ -17,6 +17,8 @@ struct item {
 	char *src;      /* host path; NULL for an implied parent directory */
 	struct stat st; /* lstat() in trees, stat() for a named DEST=SRC */
 	long seq;       /* spec order; later replaces earlier */
+	uint32_t ino, nlink; /* as written; shared within a hard-link group */
+	bool nodata;    /* a hard link whose group's data comes later */
 };
 
 struct items {
@@ -76,7 +78,7 @@ static int push(struct items *it, char *name, char *src, const struct stat *st)
 		it->v = nv;
 		it->cap = ncap;
 	}
-	it->v[it->n++] = (struct item){ name, src, *st, it->seq++ };
+	it->v[it->n++] = (struct item){ .name = name, .src = src, .st = *st, .seq = it->seq++ };
 	return 0;
 }
 
@@ -130,7 +132,8 @@ static int walk(struct items *it, const char *dir, const char *prefix)
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), by_name);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct stat st;
 		char *src = join(dir, names[i]);
@@ -225,7 +228,8 @@ static int finalise(struct items *it)
 				return rc;
 		}
 	}
-	qsort(it->v, it->n, sizeof(*it->v), cmp_item);
+	if (it->n)
+		qsort(it->v, it->n, sizeof(*it->v), cmp_item);
 
 	size_t w = 0;
 	for (size_t i = 0; i < it->n; i++) {
@@ -246,6 +250,59 @@ static int finalise(struct items *it)
 			return fail(it, "'%s' is not a directory but '%s' is inside it",
 				    it->v[i].name, it->v[i + 1].name);
 	}
+	return 0;
+}
+
+struct linkkey {
+	dev_t dev;
+	ino_t ino;
+	size_t pos;
+};
+
+static int cmp_linkkey(const void *a, const void *b)
+{
+	const struct linkkey *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Number the entries in order; files that are hard links of each other on
+ * the host become one newc link group, as GNU cpio writes it: one c_ino,
+ * c_nlink = the names in the archive, the data on the last name only. */
+static int number_entries(struct items *it)
+{
+	struct linkkey *k = malloc((it->n ? it->n : 1) * sizeof(*k));
+	size_t n = 0;
+
+	if (!k)
+		return fail(it, "out of memory");
+	for (size_t i = 0; i < it->n; i++) {
+		struct item *e = &it->v[i];
+		e->ino = (uint32_t)i + 1;
+		e->nlink = S_ISDIR(e->st.st_mode) ? 2 : 1;
+		e->nodata = false;
+		if (S_ISREG(e->st.st_mode) && e->st.st_nlink > 1)
+			k[n++] = (struct linkkey){ e->st.st_dev, e->st.st_ino, i };
+	}
+	if (n)
+		qsort(k, n, sizeof(*k), cmp_linkkey);
+	for (size_t a = 0, b; a < n; a = b) {
+		for (b = a + 1; b < n && k[b].dev == k[a].dev && k[b].ino == k[a].ino; b++)
+			;
+		if (b - a < 2)
+			continue;
+		for (size_t j = a; j < b; j++) {
+			struct item *e = &it->v[k[j].pos];
+			e->ino = it->v[k[a].pos].ino;
+			e->nlink = (uint32_t)(b - a);
+			e->nodata = j + 1 < b;
+		}
+	}
+	free(k);
 	return 0;
 }
 
@@ -313,7 +370,7 @@ int initrd_build(const char *out, const struct initrd_spec *specs,
 	for (unsigned i = 0; i < nspecs; i++)
 		if (add_spec(&it, &specs[i]) != 0)
 			goto done;
-	if (finalise(&it) != 0)
+	if (finalise(&it) != 0 || number_entries(&it) != 0)
 		goto done;
 
 	uint64_t total_bytes = 0;
@@ -323,7 +380,7 @@ int initrd_build(const char *out, const struct initrd_spec *specs,
 			fail(&it, "%s: over 4 GiB, more than a newc entry can hold", e->src);
 			goto done;
 		}
-		if (S_ISREG(e->st.st_mode))
+		if (S_ISREG(e->st.st_mode) && !e->nodata)
 			total_bytes += (uint64_t)e->st.st_size;
 	}
 
@@ -355,10 +412,10 @@ int initrd_build(const char *out, const struct initrd_spec *specs,
 		uint32_t type = (uint32_t)e->st.st_mode & CPIO_S_IFMT;
 		char target[CPIO_NAME_MAX + 1];
 		struct cpio_stat st = {
-			.ino = (uint32_t)i + 1, .mode = type | ((uint32_t)e->st.st_mode & 07777),
-			.nlink = S_ISDIR(e->st.st_mode) ? 2 : 1, .mtime = opts->mtime,
+			.ino = e->ino, .mode = type | ((uint32_t)e->st.st_mode & 07777),
+			.nlink = e->nlink, .mtime = opts->mtime,
 		};
-		if (S_ISREG(e->st.st_mode))
+		if (S_ISREG(e->st.st_mode) && !e->nodata)
 			st.size = (uint32_t)e->st.st_size;
 		if (S_ISCHR(e->st.st_mode) || S_ISBLK(e->st.st_mode)) {
 			st.rdevmajor = major(e->st.st_rdev);
@@ -393,7 +450,7 @@ int initrd_build(const char *out, const struct initrd_spec *specs,
 				goto done;
 		}
 		pos += st.size;
-		done_bytes += S_ISREG(e->st.st_mode) ? st.size : 0;
+		done_bytes += st.size * (S_ISREG(e->st.st_mode) ? 1u : 0u);
 		if (initrd_sink_write(sink, zeros, cpio_pad4(pos)))
 			goto sink_failed;
 		pos += cpio_pad4(pos);

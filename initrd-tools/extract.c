@@ -27,7 +27,97 @@ struct xctx {
 	/* Pass 1: the symlinks the archive itself creates, name -> target. */
 	struct link { char *name, *target; } *links;
 	size_t nlinks, caplinks;
+	/* Hard-link groups of the segment being written (open addressing). */
+	struct hgroup {
+		bool used;
+		uint32_t ino, maj, min;
+		const uint8_t *data; /* the member that carries the data, if any */
+		uint32_t size;
+		char *first;         /* the name created first, once written */
+	} *groups;
+	size_t ngroups, capgroups; /* capgroups: 0 or a power of two */
 };
+
+/*
+ * Hard links, as the kernel's initramfs unpacker treats them: regular entries
+ * with c_nlink >= 2 and equal c_ino, c_devmajor and c_devminor are one file.
+ * The first name creates it and later names link to it; the data may come
+ * with any member (GNU cpio puts it on the last), so a scan of the segment
+ * finds it before anything is written.
+ */
+static bool is_hardlink(const struct cpio_entry *e)
+{
+	return (e->st.mode & CPIO_S_IFMT) == CPIO_S_IFREG && e->st.nlink >= 2;
+}
+
+static struct hgroup *group_slot(struct hgroup *t, size_t cap, uint32_t ino,
+				 uint32_t maj, uint32_t min)
+{
+	uint64_t h = (ino ^ ((uint64_t)maj << 40) ^ ((uint64_t)min << 20)) *
+		     0x9e3779b97f4a7c15ull;
+	size_t i = (size_t)(h >> 32) & (cap - 1);
+
+	while (t[i].used && !(t[i].ino == ino && t[i].maj == maj && t[i].min == min))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* e's group; with `create`, made if new.  NULL: not found, or out of memory. */
+static struct hgroup *find_group(struct xctx *x, const struct cpio_entry *e, bool create)
+{
+	if (create && 2 * (x->ngroups + 1) > x->capgroups) {
+		size_t ncap = x->capgroups ? 2 * x->capgroups : 64;
+		struct hgroup *nt = calloc(ncap, sizeof(*nt));
+		if (!nt)
+			return NULL;
+		for (size_t i = 0; i < x->capgroups; i++)
+			if (x->groups[i].used)
+				*group_slot(nt, ncap, x->groups[i].ino, x->groups[i].maj,
+					    x->groups[i].min) = x->groups[i];
+		free(x->groups);
+		x->groups = nt;
+		x->capgroups = ncap;
+	}
+	if (x->capgroups == 0)
+		return NULL;
+	struct hgroup *g = group_slot(x->groups, x->capgroups, e->st.ino,
+				      e->st.devmajor, e->st.devminor);
+	if (!g->used) {
+		if (!create)
+			return NULL;
+		*g = (struct hgroup){ .used = true, .ino = e->st.ino,
+				      .maj = e->st.devmajor, .min = e->st.devminor };
+		x->ngroups++;
+	}
+	return g;
+}
+
+static void forget_groups(struct xctx *x)
+{
+	for (size_t i = 0; i < x->capgroups; i++)
+		free(x->groups[i].first);
+	free(x->groups);
+	x->groups = NULL;
+	x->ngroups = x->capgroups = 0;
+}
+
+static int collect_group(const struct cpio_entry *e, void *arg)
+{
+	struct xctx *x = arg;
+
+	if (!is_hardlink(e))
+		return 0;
+	struct hgroup *g = find_group(x, e, true);
+	if (!g) {
+		snprintf(x->err, x->errlen, "out of memory");
+		return -1;
+	}
+	if (e->st.size) { /* as the kernel would, the last data written wins */
+		g->data = e->data;
+		g->size = e->st.size;
+	}
+	return 0;
+}
 
 static int xfail(struct xctx *x, const struct cpio_entry *e, const char *fmt, ...)
 {
@@ -198,17 +288,14 @@ static int write_entry(struct xctx *x, const struct cpio_entry *e, char *rel)
 	uint32_t type = e->st.mode & CPIO_S_IFMT;
 	uint32_t perm = e->st.mode & 07777;
 	char tmp[64];
-	int pfd, rc = 0;
+	int rc = 0;
 
 	if (type == CPIO_S_IFSOCK)
 		return 0;
-	if ((pfd = open_parent(x, e, rel, &base)) < 0)
-		return -1;
-	/* O_PATH descriptors cannot be used for creation; reopen. */
-	int dfd = openat(pfd, ".", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	close(pfd);
+	/* An O_PATH descriptor serves as dirfd for every *at call below. */
+	int dfd = open_parent(x, e, rel, &base);
 	if (dfd < 0)
-		return xfail(x, e, "%s", strerror(errno));
+		return -1;
 	snprintf(tmp, sizeof(tmp), ".fwkit-tmp-%ld-%lu", (long)getpid(), ++x->tmpseq);
 
 	if (type == CPIO_S_IFDIR) {
@@ -239,13 +326,30 @@ static int write_entry(struct xctx *x, const struct cpio_entry *e, char *rel)
 		return rc;
 	}
 
-	if (type == CPIO_S_IFREG) {
+	struct hgroup *g = is_hardlink(e) ? find_group(x, e, false) : NULL;
+	if (g && g->first) {
+		/* A later name of a hard-link group: link it to the first. */
+		char *first = strdup(g->first);
+		const char *fbase;
+		int fdir = first ? open_parent(x, e, first, &fbase) : -1;
+		if (fdir < 0)
+			rc = first ? -1 : xfail(x, e, "out of memory");
+		else if (linkat(fdir, fbase, dfd, tmp, 0) != 0)
+			rc = xfail(x, e, "link to %s: %s", g->first, strerror(errno));
+		else
+			rc = place(x, e, dfd, tmp, base);
+		if (fdir >= 0)
+			close(fdir);
+		free(first);
+	} else if (type == CPIO_S_IFREG) {
+		const uint8_t *data = g ? g->data : e->data;
+		uint64_t size = g ? g->size : e->st.size;
 		int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			rc = xfail(x, e, "%s", strerror(errno));
 		} else {
-			const uint8_t *p = e->data;
-			uint64_t left = e->st.size;
+			const uint8_t *p = data;
+			uint64_t left = size;
 			while (left && rc == 0) {
 				ssize_t w = write(fd, p, left > (1u << 30) ? (1u << 30) : (size_t)left);
 				if (w < 0 && errno == EINTR)
@@ -266,6 +370,8 @@ static int write_entry(struct xctx *x, const struct cpio_entry *e, char *rel)
 				unlinkat(dfd, tmp, 0);
 			else
 				rc = place(x, e, dfd, tmp, base);
+			if (rc == 0 && g && !(g->first = strdup(rel)))
+				rc = xfail(x, e, "out of memory");
 		}
 	} else if (type == CPIO_S_IFLNK) {
 		char target[CPIO_NAME_MAX + 1];
@@ -500,7 +606,10 @@ int initrd_extract(const struct initrd_image *img, const char *dir,
 			break;
 		}
 		x.ndirs = 0;
-		rc = initrd_part_foreach(&img->part[i], visit, &ps);
+		rc = initrd_part_foreach(&img->part[i], collect_group, &x);
+		if (rc == 0)
+			rc = initrd_part_foreach(&img->part[i], visit, &ps);
+		forget_groups(&x);
 		/* Directory modes last, deepest first, so 0555 dirs can be filled. */
 		for (size_t k = x.ndirs; k-- > 0;) {
 			int fd = open_beneath(&x, x.dirs[k].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -36,7 +36,7 @@ run_suite() {
 for t in "$ROOT/$B"/tests/test_*; do
 	run_suite "unit-$(basename "$t")" "$t"
 done
-for s in tests/cli/*.sh tests/real/*.sh tests/qemu/*.sh; do
+for s in tests/cli/*.sh tests/real/*.sh tests/qemu/boot-*.sh; do
 	[ -f "$ROOT/$s" ] || continue
 	run_suite "$(basename "$(dirname "$s")")-$(basename "$s" .sh)" sh "$ROOT/$s"
 done
