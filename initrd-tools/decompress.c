@@ -9,33 +9,36 @@
 #include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
-/* A growing output buffer bounded by max. */
+/*
+ * The output buffer: the whole cap (o->max) is reserved as address space
+ * once, without backing memory, so it never moves or gets copied while
+ * growing; pages appear as the decompressor writes them, in huge pages
+ * where the kernel allows, which keeps page faults from costing more than
+ * the decompression itself.
+ */
 struct outbuf {
 	uint8_t *p;
 	uint64_t len, cap, max;
 };
 
-/* Make room for at least `want` more bytes (fewer if max is near). */
 static int out_reserve(struct outbuf *o, uint64_t want)
 {
-	if (o->cap - o->len >= want && o->cap > o->len)
-		return 0;
-	if (o->len >= o->max)
-		return FWK_ERR_LIMIT;
-	uint64_t ncap = o->cap ? o->cap * 2 : (1u << 20);
-	while (ncap - o->len < want && ncap < o->max)
-		ncap *= 2;
-	if (ncap > o->max)
-		ncap = o->max;
-	uint8_t *np = realloc(o->p, (size_t)ncap);
-	if (!np)
-		return FWK_ERR_LIMIT;
-	o->p = np;
-	o->cap = ncap;
-	return 0;
+	(void)want;
+	if (o->p == NULL) {
+		void *p = mmap(NULL, (size_t)o->max, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			return FWK_ERR_LIMIT;
+		madvise(p, (size_t)o->max, MADV_HUGEPAGE);
+		o->p = p;
+		o->cap = o->max;
+	}
+	return o->len < o->max ? 0 : FWK_ERR_LIMIT;
 }
 
 static int fail_msg(char *msg, size_t n, int err, const char *fmt, const char *what)
@@ -84,10 +87,9 @@ static int do_gzip(const uint8_t *in, uint64_t len, struct outbuf *o,
 
 /* Decoder memory caps: a header may declare a dictionary or window of
  * gigabytes that the decoder would allocate before reading a byte.  xz -9
- * needs 65 MiB and zstd's largest default window is 2^27, so honest images
- * stay well inside these. */
+ * needs 65 MiB, so honest images stay well inside it.  (zstd is decoded in
+ * one shot into the output buffer and needs no window of its own.) */
 #define LZMA_MEMLIMIT (256u << 20)
-#define ZSTD_WINDOWLOG_LIMIT 27
 
 static int do_lzma(bool xz, const uint8_t *in, uint64_t len, struct outbuf *o,
 		   uint64_t *used, char *msg, size_t n)
@@ -131,41 +133,45 @@ static int do_lzma(bool xz, const uint8_t *in, uint64_t len, struct outbuf *o,
 
 static const uint8_t zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
+/*
+ * zstd: each frame is decoded in one call straight into the output buffer
+ * (its end found from the block headers first), which avoids the streaming
+ * decoder's window copy.  Consecutive frames are taken as one stream.
+ */
 static int do_zstd(const uint8_t *in, uint64_t len, struct outbuf *o,
 		   uint64_t *used, char *msg, size_t n)
 {
 	ZSTD_DCtx *d = ZSTD_createDCtx();
-	ZSTD_inBuffer ib = { in, (size_t)len, 0 };
+	uint64_t pos = 0;
 	int err = 0;
 
 	if (!d)
 		return fail_msg(msg, n, FWK_ERR_LIMIT, "%s", "zstd: out of memory");
-	/* Consecutive frames are taken as one stream. */
-	ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, ZSTD_WINDOWLOG_LIMIT);
-	for (;;) {
-		size_t zr;
-		do {
-			if ((err = out_reserve(o, ZSTD_DStreamOutSize())) < 0)
-				goto out;
-			ZSTD_outBuffer ob = { o->p + o->len, (size_t)(o->cap - o->len), 0 };
-			zr = ZSTD_decompressStream(d, &ob, &ib);
-			o->len += ob.pos;
-			if (ZSTD_isError(zr)) {
-				err = fail_msg(msg, n, FWK_ERR_BADFIELD, "zstd: %s",
-					       ZSTD_getErrorName(zr));
-				goto out;
-			}
-			if (zr != 0 && ib.pos == ib.size && ob.pos < ob.size) {
-				err = fail_msg(msg, n, FWK_ERR_TRUNCATED, "%s",
-					       "zstd: stream ends early");
-				goto out;
-			}
-		} while (zr != 0);
-		if (ib.size - ib.pos < 4 || memcmp(in + ib.pos, zstd_magic, 4) != 0)
+	if ((err = out_reserve(o, 0)) < 0)
+		goto out;
+	do {
+		size_t fsize = ZSTD_findFrameCompressedSize(in + pos, (size_t)(len - pos));
+		if (ZSTD_isError(fsize)) {
+			err = ZSTD_getErrorCode(fsize) == ZSTD_error_srcSize_wrong
+				      ? fail_msg(msg, n, FWK_ERR_TRUNCATED, "%s", "zstd: stream ends early")
+				      : fail_msg(msg, n, FWK_ERR_BADFIELD, "zstd: %s",
+						 ZSTD_getErrorName(fsize));
 			break;
-	}
+		}
+		size_t got = ZSTD_decompressDCtx(d, o->p + o->len, (size_t)(o->max - o->len),
+						 in + pos, fsize);
+		if (ZSTD_isError(got)) {
+			err = ZSTD_getErrorCode(got) == ZSTD_error_dstSize_tooSmall
+				      ? FWK_ERR_LIMIT
+				      : fail_msg(msg, n, FWK_ERR_BADFIELD, "zstd: %s",
+						 ZSTD_getErrorName(got));
+			break;
+		}
+		o->len += got;
+		pos += fsize;
+	} while (len - pos >= 4 && memcmp(in + pos, zstd_magic, 4) == 0);
 out:
-	*used = ib.pos;
+	*used = pos;
 	ZSTD_freeDCtx(d);
 	return err;
 }
@@ -253,6 +259,12 @@ static int do_lz4(const uint8_t *in, uint64_t len, struct outbuf *o,
 	return err;
 }
 
+void initrd_unpacked_free(uint8_t *p, uint64_t len)
+{
+	if (p)
+		munmap(p, (size_t)((len + 4095) & ~(uint64_t)4095));
+}
+
 int initrd_decompress(enum initrd_format fmt, const uint8_t *in, uint64_t len,
 		      uint64_t max_out, uint8_t **out, uint64_t *outlen,
 		      uint64_t *consumed, char *msg, size_t msglen)
@@ -280,11 +292,13 @@ int initrd_decompress(enum initrd_format fmt, const uint8_t *in, uint64_t len,
 	if (err == FWK_ERR_LIMIT && !msg[0])
 		snprintf(msg, msglen, "%s: unpacks to more than %llu bytes",
 			 initrd_format_name(fmt), (unsigned long long)o.max);
-	if (err < 0) {
-		free(o.p);
+	/* Give back the reserved address space past the data. */
+	uint64_t keep = (o.len + 4095) & ~(uint64_t)4095;
+	if (o.p && (err < 0 || keep < o.max))
+		munmap(o.p + (err < 0 ? 0 : keep), (size_t)(o.max - (err < 0 ? 0 : keep)));
+	if (err < 0)
 		return err;
-	}
-	*out = o.p;
+	*out = keep ? o.p : NULL;
 	*outlen = o.len;
 	*consumed = used;
 	return 0;

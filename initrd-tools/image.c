@@ -109,7 +109,7 @@ int initrd_image_open(struct initrd_image *img, const void *buf, uint64_t len)
 void initrd_image_close(struct initrd_image *img)
 {
 	for (unsigned i = 0; i < img->nparts; i++) {
-		free(img->part[i].owned);
+		initrd_unpacked_free(img->part[i].owned, img->part[i].size);
 		img->part[i].owned = NULL;
 		img->part[i].data = NULL;
 	}

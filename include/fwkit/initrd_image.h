@@ -64,12 +64,14 @@ int initrd_part_foreach(const struct initrd_part *p,
 void initrd_part_dirname(const struct initrd_image *img, unsigned i,
 			 char *out, size_t n);
 
-/* Decompress one stream of format fmt at in[0..len): *out (malloc'd, caller
- * frees), *outlen, and *consumed input bytes.  Returns 0 or a negative
- * fwk_error; msg receives a one-line reason. */
+/* Decompress one stream of format fmt at in[0..len): *out (free it with
+ * initrd_unpacked_free(*out, *outlen); NULL when empty), *outlen, and
+ * *consumed input bytes.  Returns 0 or a negative fwk_error; msg receives a
+ * one-line reason. */
 int initrd_decompress(enum initrd_format fmt, const uint8_t *in, uint64_t len,
 		      uint64_t max_out, uint8_t **out, uint64_t *outlen,
 		      uint64_t *consumed, char *msg, size_t msglen);
+void initrd_unpacked_free(uint8_t *p, uint64_t len);
 
 /* ---- Extraction ---------------------------------------------------------- */
 
