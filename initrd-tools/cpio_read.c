@@ -66,15 +66,22 @@ void cpio_reader_init(struct cpio_reader *r, const void *buf, uint64_t len,
 	r->max_entries = CPIO_DEFAULT_MAX_ENTRIES;
 }
 
-static bool known_file_type(uint32_t mode)
+const char *cpio_stat_problem(const struct cpio_stat *st, int *field_index)
 {
-	switch (mode & CPIO_S_IFMT) {
-	case CPIO_S_IFREG: case CPIO_S_IFDIR: case CPIO_S_IFLNK:
-	case CPIO_S_IFCHR: case CPIO_S_IFBLK: case CPIO_S_IFIFO:
-	case CPIO_S_IFSOCK:
-		return true;
+	switch (st->mode & CPIO_S_IFMT) {
+	case CPIO_S_IFREG: case CPIO_S_IFCHR: case CPIO_S_IFBLK:
+	case CPIO_S_IFIFO: case CPIO_S_IFSOCK:
+		return NULL;
+	case CPIO_S_IFDIR:
+		*field_index = F_FILESIZE;
+		return st->size != 0 ? "a directory with data" : NULL;
+	case CPIO_S_IFLNK:
+		*field_index = F_FILESIZE;
+		return st->size == 0 || st->size > CPIO_NAME_MAX
+			       ? "symlink target empty or over 4096 bytes" : NULL;
 	}
-	return false;
+	*field_index = F_MODE;
+	return "unknown file type";
 }
 
 int cpio_next_entry(struct cpio_reader *r, struct cpio_entry *e)
@@ -113,40 +120,43 @@ int cpio_next_entry(struct cpio_reader *r, struct cpio_entry *e)
 		return fwk_fail(f, FWK_ERR_TRUNCATED, hdr + 6 + 8 * F_NAMESIZE,
 				"c_namesize", "name runs past the end of the input");
 	const char *name = (const char *)r->buf + name_off;
-	uint32_t namelen = 0;
-	while (namelen < namesize && name[namelen] != '\0')
-		namelen++;
-	if (namelen == namesize)
+	if (name[namesize - 1] != '\0')
 		return fwk_fail(f, FWK_ERR_BADFIELD, name_off, "name",
-				"not NUL-terminated within c_namesize");
+				"last byte of c_namesize is not NUL");
+	uint32_t namelen = 0;
+	while (name[namelen] != '\0') /* NULs after the first are padding */
+		namelen++;
 	if (namelen == 0)
 		return fwk_fail(f, FWK_ERR_BADFIELD, name_off, "name", "empty");
 
-	/* The data: 4-byte aligned after the name, inside the buffer. */
+	/* The data: 4-byte aligned after the name, inside the buffer.  A final
+	 * trailer without data may lose its padding, as the kernel allows. */
 	const uint64_t data_off = align4(name_off + namesize);
 	const uint32_t size = v[F_FILESIZE];
-	if (data_off > r->len || size > r->len - data_off)
+	const bool trailer = cpio_is_trailer(name, namelen);
+	if ((data_off > r->len && !(trailer && size == 0)) ||
+	    (data_off <= r->len && size > r->len - data_off))
 		return fwk_fail(f, FWK_ERR_TRUNCATED, hdr + 6 + 8 * F_FILESIZE,
 				"c_filesize", "data runs past the end of the input");
-
-	if (cpio_is_trailer(name, namelen)) {
-		/* Tolerate a final archive whose last padding was cut off. */
+	if (trailer) {
 		uint64_t end = align4(data_off + size);
 		r->off = end <= r->len ? end : r->len;
 		return 0;
 	}
 
 	const uint32_t mode = v[F_MODE];
-	if (!known_file_type(mode))
-		return fwk_fail(f, FWK_ERR_BADFIELD, hdr + 6 + 8 * F_MODE,
-				"c_mode", "unknown file type");
-	if ((mode & CPIO_S_IFMT) == CPIO_S_IFDIR && size != 0)
-		return fwk_fail(f, FWK_ERR_BADFIELD, hdr + 6 + 8 * F_FILESIZE,
-				"c_filesize", "a directory with data");
-	if ((mode & CPIO_S_IFMT) == CPIO_S_IFLNK &&
-	    (size == 0 || size > CPIO_NAME_MAX))
-		return fwk_fail(f, FWK_ERR_BADFIELD, hdr + 6 + 8 * F_FILESIZE,
-				"c_filesize", "symlink target empty or over 4096 bytes");
+	const struct cpio_stat st = {
+		.ino = v[F_INO], .mode = mode, .uid = v[F_UID], .gid = v[F_GID],
+		.nlink = v[F_NLINK], .mtime = v[F_MTIME], .size = size,
+		.devmajor = v[F_DEVMAJOR], .devminor = v[F_DEVMINOR],
+		.rdevmajor = v[F_RDEVMAJOR], .rdevminor = v[F_RDEVMINOR],
+		.check = v[F_CHECK],
+	};
+	int bad = 0;
+	const char *why = cpio_stat_problem(&st, &bad);
+	if (why)
+		return fwk_fail(f, FWK_ERR_BADFIELD, hdr + 6 + 8 * (unsigned)bad,
+				cpio_field_names[bad], why);
 	if (h[5] == '2' && (mode & CPIO_S_IFMT) == CPIO_S_IFREG &&
 	    cpio_crc_sum(r->buf + data_off, size) != v[F_CHECK])
 		return fwk_fail(f, FWK_ERR_CHECKSUM, hdr + 6 + 8 * F_CHECK,
@@ -161,13 +171,7 @@ int cpio_next_entry(struct cpio_reader *r, struct cpio_entry *e)
 	e->namelen = namelen;
 	e->data = r->buf + data_off;
 	e->format = h[5] == '2' ? CPIO_CRC : CPIO_NEWC;
-	e->st = (struct cpio_stat){
-		.ino = v[F_INO], .mode = mode, .uid = v[F_UID], .gid = v[F_GID],
-		.nlink = v[F_NLINK], .mtime = v[F_MTIME], .size = size,
-		.devmajor = v[F_DEVMAJOR], .devminor = v[F_DEVMINOR],
-		.rdevmajor = v[F_RDEVMAJOR], .rdevminor = v[F_RDEVMINOR],
-		.check = v[F_CHECK],
-	};
+	e->st = st;
 	/* The last entry's data padding may be missing at the end of input. */
 	uint64_t next = align4(data_off + size);
 	r->off = next <= r->len ? next : r->len;

@@ -123,7 +123,12 @@ int cpio_writer_add(struct cpio_writer *w, const char *name,
 		    const struct cpio_stat *st, const void *data, uint32_t align)
 {
 	struct cpio_stat s = *st;
+	int field;
 
+	if (cpio_is_trailer(name, name_length(name)))
+		return FWK_ERR_BADNAME;
+	if (cpio_stat_problem(st, &field))
+		return FWK_ERR_INVAL;
 	s.ino = w->ino + 1;
 	int err = writer_put(w, name, &s, data, align);
 	if (err == 0)

@@ -20,6 +20,9 @@ static int walk_archives(const uint8_t *data, uint64_t size,
 			off++;
 		if (off == size)
 			break;
+		if (off & 3)
+			return fwk_fail(fault, FWK_ERR_BADMAGIC, off, "segment magic",
+					"cpio archive not at a multiple of 4 bytes");
 		struct cpio_reader r;
 		struct cpio_entry e;
 		int rc;

@@ -26,7 +26,7 @@ static const struct {
 	{ 2, { 0x1f, 0x8b }, INITRD_GZIP },
 	{ 2, { 0x1f, 0x9e }, INITRD_GZIP }, /* old gzip, still accepted */
 	{ 3, { 'B', 'Z', 'h' }, INITRD_BZIP2 },
-	{ 3, { 0x5d, 0x00, 0x00 }, INITRD_LZMA },
+	{ 2, { 0x5d, 0x00 }, INITRD_LZMA }, /* small dictionaries: 5d 00 10 ... */
 	{ 6, { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, INITRD_XZ },
 	{ 4, { 0x89, 'L', 'Z', 'O' }, INITRD_LZO },
 	{ 4, { 0x02, 0x21, 0x4c, 0x18 }, INITRD_LZ4 },
@@ -86,6 +86,12 @@ int initrd_next_segment(struct initrd_scanner *s, struct initrd_segment *seg)
 		struct cpio_reader r;
 		struct cpio_entry e;
 		int rc;
+
+		/* The kernel looks for cpio only at multiples of 4 and takes
+		 * anything else for a compressed stream it cannot decode. */
+		if (off & 3)
+			return fwk_fail(&s->fault, FWK_ERR_BADMAGIC, off, "segment magic",
+					"cpio archive not at a multiple of 4 bytes");
 
 		cpio_reader_init(&r, s->buf, s->len, off);
 		r.max_entries = s->max_entries;

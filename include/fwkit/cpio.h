@@ -64,7 +64,9 @@ struct cpio_reader {
 	struct fwk_fault fault;
 };
 
-/* Start reading the archive that begins at `start` in buf[0..len). */
+/* Start reading the archive that begins at `start` in buf[0..len).  Padding
+ * is counted from buf[0], so `start` should be a multiple of 4, as the kernel
+ * requires of every archive in an initramfs (initrd_next_segment checks). */
 void cpio_reader_init(struct cpio_reader *r, const void *buf, uint64_t len,
 		      uint64_t start);
 
@@ -76,15 +78,21 @@ void cpio_reader_init(struct cpio_reader *r, const void *buf, uint64_t len,
  *                      ends past the buffer (a truncated image)
  *   FWK_ERR_BADMAGIC   c_magic is neither 070701 nor 070702
  *   FWK_ERR_BADFIELD   a field is not 8 hex digits; c_namesize is 0; the
- *                      name is not NUL-terminated or empty; c_mode has an
- *                      unknown file type; a directory has data; a symlink
- *                      has no target or one longer than CPIO_NAME_MAX
+ *                      name field's last byte is not NUL (the kernel's
+ *                      rule); the name is empty; or cpio_stat_problem()
+ *                      objects to the entry
  *   FWK_ERR_LIMIT      c_namesize > CPIO_NAME_MAX, or more than
  *                      r->max_entries entries
  *   FWK_ERR_CHECKSUM   a 070702 entry's c_check is not the data's byte sum
  * After an error the cursor does not move; r->fault names the offset/field.
  */
 int cpio_next_entry(struct cpio_reader *r, struct cpio_entry *e);
+
+/* What is wrong with an entry's numbers, or NULL when nothing: an unknown
+ * file type in mode, a directory with data, a symlink whose target is empty
+ * or longer than CPIO_NAME_MAX.  *field_index gets the header field at
+ * fault, counted from c_ino = 0 in on-disk order (c_mode 1, c_filesize 6). */
+const char *cpio_stat_problem(const struct cpio_stat *st, int *field_index);
 
 /* True when the name is "TRAILER!!!". */
 bool cpio_is_trailer(const char *name, uint32_t namelen);
@@ -145,7 +153,9 @@ int cpio_writer_add_dir(struct cpio_writer *w, const char *name, uint32_t perm);
 int cpio_writer_add_file(struct cpio_writer *w, const char *name, uint32_t perm,
 			 const void *data, uint32_t size, uint32_t align);
 
-/* Add any entry: header from *st (ino is replaced), then `data`. */
+/* Add any entry: header from *st (ino is replaced), then `data`.
+ * FWK_ERR_BADNAME for "TRAILER!!!" (it would end the archive early);
+ * FWK_ERR_INVAL for numbers cpio_stat_problem() objects to. */
 int cpio_writer_add(struct cpio_writer *w, const char *name,
 		    const struct cpio_stat *st, const void *data, uint32_t align);
 

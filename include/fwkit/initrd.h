@@ -23,7 +23,7 @@ enum initrd_format {
 	INITRD_CPIO = 0, /* newc or crc cpio archive */
 	INITRD_GZIP,     /* 1f 8b */
 	INITRD_BZIP2,    /* "BZh" */
-	INITRD_LZMA,     /* 5d 00 00 (lzma-alone) */
+	INITRD_LZMA,     /* 5d 00 (lzma-alone) */
 	INITRD_XZ,       /* fd "7zXZ" 00 */
 	INITRD_LZO,      /* 89 "LZO" 00 (lzop) */
 	INITRD_LZ4,      /* 02 21 4c 18 (lz4 legacy, as the kernel reads it) */
@@ -64,7 +64,8 @@ void initrd_scan_init(struct initrd_scanner *s, const void *buf, uint64_t len);
  * buffer (only NULs left); or a negative fwk_error with s->fault set:
  *   any error of cpio_next_entry() for a broken archive (which also fails
  *   when an archive runs off the end of the buffer without a trailer),
- *   FWK_ERR_BADMAGIC  bytes that are neither cpio nor a known compressor
+ *   FWK_ERR_BADMAGIC  bytes that are neither cpio nor a known compressor,
+ *                     or a cpio archive not at a multiple of 4 bytes
  *   FWK_ERR_LIMIT     more than s->max_segments segments
  * After a compressed segment the scanner is at the end of the buffer; a
  * caller that decompressed it calls initrd_scan_seek() to go on.
