@@ -10,8 +10,11 @@ T_FAIL=0
 : "${FWKIT_CACHE:=$( [ "$(id -u)" = 0 ] && echo /var/cache/fwkit || echo "${XDG_CACHE_HOME:-$HOME/.cache}/fwkit")}"
 export FWKIT FWKIT_ROOT FWKIT_CACHE
 
-ok() { T_PASS=$((T_PASS + 1)); echo "ok - $*"; }
-notok() { T_FAIL=$((T_FAIL + 1)); echo "not ok - $*"; }
+# Result lines go to fd 3, the suite's own stdout, so that a redirection on
+# a checked command (expect_exit 0 "..." cmd >/dev/null) cannot swallow them.
+exec 3>&1
+ok() { T_PASS=$((T_PASS + 1)); echo "ok - $*" >&3; }
+notok() { T_FAIL=$((T_FAIL + 1)); echo "not ok - $*" >&3; }
 
 # check DESC CMD...: passes when CMD exits 0.
 check() {

@@ -29,6 +29,12 @@ run_suite() {
 		echo "not ok - suite $name exited $rc without naming a failed test"
 		f=1
 	fi
+	# A suite's own "# N passed, M failed" must agree with what was counted.
+	own=$(sed -n 's/^# \([0-9]*\) passed, [0-9]* failed$/\1/p' "$out" | tail -n 1)
+	if [ -n "$own" ] && [ "$own" -ne "$p" ]; then
+		echo "not ok - suite $name reports $own passed but printed $p result lines"
+		f=$((f + 1))
+	fi
 	pass=$((pass + p)); fail=$((fail + f))
 	echo "== $name: $p passed, $f failed ($(( $(date +%s) - start )) s)"
 }
