@@ -10,7 +10,7 @@ build="gcc make libc6-dev binutils pkg-config zlib1g-dev liblzma-dev libzstd-dev
 check="$build libcmocka-dev clang libclang-rt-14-dev cpio libarchive-tools iucode-tool
 	initramfs-tools busybox-static qemu-system-x86 python3 zstd xz-utils gzip bzip2 lz4"
 demo="$build cpio iucode-tool"
-bench="$check hyperfine time"
+bench="$check hyperfine time jq"
 
 case "${1:-check}" in
 build) want=$build ;;

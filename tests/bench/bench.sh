@@ -1,0 +1,474 @@
+# SPDX-License-Identifier: MIT
+# tests/bench/bench.sh - times fwkit against lsinitramfs, GNU cpio and bsdtar
+# in one run and rewrites docs/benchmarks.md with the results.
+#
+# Usage: sh tests/bench/bench.sh FWKIT_BINARY      (what `make bench` runs)
+# The page also goes to stdout; progress and hyperfine's reports to stderr.
+#
+# Each benchmark is one function bench_<name>, listed in BENCH_SECTIONS.  A
+# section appends its Markdown to $WORK/sections.md, its commands to
+# $WORK/commands.md (add_command) and one row per target to $WORK/targets.md
+# (add_target).  The page is put together at the end and moved into place in
+# one step, so a failed run never leaves a page with missing rows: any
+# failure exits non-zero before the move.  To add a benchmark, write
+# bench_<name> and append <name> to BENCH_SECTIONS.
+#
+# Knobs (environment): FWKIT_CACHE (where the real initramfs is cached),
+# BENCH_TMPDIR (on-disk scratch space, default /var/tmp), BENCH_WARMUP,
+# BENCH_BUILD_RUNS.
+
+set -eu
+WORK=
+
+BENCH_SECTIONS="initrd_ls initrd_build"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+# die also leaves a mark in $WORK, since exiting from inside $(...) only ends
+# that subshell: the page is not written if the mark is there.
+die() {
+	printf 'bench: FAILED: %s\n' "$*" >&2
+	[ -z "${WORK:-}" ] || : >"$WORK/failed"
+	exit 1
+}
+
+[ $# -eq 1 ] || die "usage: sh tests/bench/bench.sh FWKIT_BINARY"
+case $1 in
+/*) FWKIT=$1 ;;
+*) FWKIT=$(pwd)/$1 ;;
+esac
+if [ ! -f "$FWKIT" ] || [ ! -x "$FWKIT" ]; then
+	die "fwkit binary '$1' not found or not executable"
+fi
+
+BENCH_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+: "${FWKIT_CACHE:=$( [ "$(id -u)" = 0 ] && echo /var/cache/fwkit || echo "${XDG_CACHE_HOME:-$HOME/.cache}/fwkit")}"
+: "${BENCH_TMPDIR:=/var/tmp}"
+: "${BENCH_WARMUP:=3}"
+: "${BENCH_BUILD_RUNS:=5}"
+export FWKIT FWKIT_CACHE
+PAGE=$BENCH_ROOT/docs/benchmarks.md
+PAGE_TMP=
+
+# --- prerequisites ---------------------------------------------------------
+
+for t in hyperfine cpio bsdtar lsinitramfs zstd dpkg-query awk find sort \
+	head tail grep cmp; do
+	command -v "$t" >/dev/null 2>&1 ||
+		die "required tool '$t' not found (run 'make bench', which installs it)"
+done
+# Two helpers mk/deps.sh may not list: installed here when missing, as root.
+# GNU time gives the peak RSS of a finished command (%M); jq reads
+# hyperfine's JSON.
+for t in /usr/bin/time:time jq:jq; do
+	command -v "${t%%:*}" >/dev/null 2>&1 && continue
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		say "installing Debian package '${t#*:}' for ${t%%:*}"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${t#*:}" >&2 ||
+			die "could not install Debian package '${t#*:}'"
+	else
+		die "${t%%:*} (Debian package '${t#*:}') is required"
+	fi
+done
+LSINITRAMFS=$(command -v lsinitramfs)
+
+mkdir -p "$BENCH_TMPDIR" || die "cannot create $BENCH_TMPDIR"
+WORK=$(mktemp -d "$BENCH_TMPDIR/fwkit-bench.XXXXXX") || die "mktemp failed"
+trap 'rm -rf "$WORK"; [ -z "$PAGE_TMP" ] || rm -f "$PAGE_TMP"' EXIT
+trap 'exit 130' HUP INT TERM
+: >"$WORK/sections.md"
+: >"$WORK/commands.md"
+: >"$WORK/targets.md"
+START=$(date +%s)
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+
+# --- helpers ---------------------------------------------------------------
+
+# shq STRING: STRING quoted for sh, for the command lines hyperfine runs.
+shq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+emit() { printf '%s\n' "$@" >>"$WORK/sections.md"; }
+
+# add_command SECTION NAME COMMAND
+add_command() {
+	printf '%s\n' "- $1, $2:" '  ```sh' "  $3" '  ```' >>"$WORK/commands.md"
+}
+
+# add_target SECTION TARGET MEASURED MET
+add_target() {
+	printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" >>"$WORK/targets.md"
+}
+
+# hf JSON HYPERFINE-ARGS...: runs hyperfine, its own report to stderr.
+hf() {
+	hf_json=$1
+	shift
+	hyperfine --style basic --export-json "$hf_json" "$@" >&2 ||
+		die "hyperfine failed (a measured command exited non-zero?)"
+}
+
+# hf_get JSON INDEX FIELD: one number from hyperfine's results.
+hf_get() {
+	jq -er ".results[$2].$3" "$1" || die "no .results[$2].$3 in $1"
+}
+
+# fmt_time SECONDS [REFERENCE]: milliseconds, with two decimals when
+# REFERENCE (default SECONDS) is under 10 ms, else one.
+fmt_time() {
+	awk -v s="$1" -v r="${2:-$1}" 'BEGIN {
+		printf (r < 0.01 ? "%.2f ms" : "%.1f ms"), s * 1000
+	}'
+}
+
+# time_cell JSON INDEX: "mean ± stddev" as a table cell.
+time_cell() {
+	tc_mean=$(hf_get "$1" "$2" mean)
+	tc_sd=$(hf_get "$1" "$2" stddev)
+	printf '%s ± %s' "$(fmt_time "$tc_mean")" "$(fmt_time "$tc_sd" "$tc_mean")"
+}
+
+# result_row JSON INDEX: the start of a table row, "| name | mean ± σ | min |
+# runs |", for the caller to finish with its own cells.
+result_row() {
+	printf '| %s | %s | %s | %s |' "$(hf_get "$1" "$2" command)" \
+		"$(time_cell "$1" "$2")" \
+		"$(fmt_time "$(hf_get "$1" "$2" min)" "$(hf_get "$1" "$2" mean)")" \
+		"$(hf_get "$1" "$2" 'times | length')"
+}
+
+# ratio_cell JSON A B: mean(A)/mean(B) ± its propagated error.
+ratio_cell() {
+	awk -v a="$(hf_get "$1" "$2" mean)" -v sa="$(hf_get "$1" "$2" stddev)" \
+	    -v b="$(hf_get "$1" "$3" mean)" -v sb="$(hf_get "$1" "$3" stddev)" 'BEGIN {
+		r = a / b
+		e = r * sqrt((sa / a) ^ 2 + (sb / b) ^ 2)
+		printf "%.2f ± %.2f", r, e
+	}'
+}
+
+# min_ratio JSON A B: min(A)/min(B), less swayed by other load than the means.
+min_ratio() {
+	awk -v a="$(hf_get "$1" "$2" min)" -v b="$(hf_get "$1" "$3" min)" \
+		'BEGIN { printf "%.2f", a / b }'
+}
+
+# peak_rss COMMAND: peak resident set (KiB) of one run of COMMAND under sh;
+# for a pipeline or script, GNU time reports its largest process.
+peak_rss() {
+	/usr/bin/time -f %M -o "$WORK/rss" sh -c "$1" >/dev/null 2>"$WORK/rss.err" ||
+		die "command failed: $1 ($(tail -n 3 "$WORK/rss.err"))"
+	tail -n 1 "$WORK/rss"
+}
+
+fmt_kib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+fmt_bytes() { awk -v b="$1" 'BEGIN { printf "%.1f MiB (%d bytes)", b / 1048576, b }'; }
+
+# names: a listing on stdin as sorted names without a leading "./", without
+# "." and the cpio trailer, so listings of different tools compare.
+names() {
+	sed -e 's|^\./||' | grep -v -x -e '.' -e '' -e 'TRAILER!!!' | LC_ALL=C sort
+}
+
+# --- benchmark: listing an initramfs ---------------------------------------
+
+# initramfs_image: the real multi-segment Debian initramfs, made by the
+# real-input test suite if it is not cached yet.
+initramfs_image() {
+	ii_img=$FWKIT_CACHE/multi-segment-initramfs.img
+	if [ ! -s "$ii_img" ]; then
+		ii_script=tests/real/debian-initramfs.sh
+		[ -f "$BENCH_ROOT/$ii_script" ] ||
+			die "no $ii_img, and no $ii_script to make it"
+		say "no $ii_img yet: making it with $ii_script"
+		if ! (cd "$BENCH_ROOT" && sh "$ii_script") >&2; then
+			[ -s "$ii_img" ] || die "$ii_script failed and made no $ii_img"
+			say "warning: $ii_script reported failures, but made the image"
+		fi
+		[ -s "$ii_img" ] || die "$ii_script did not leave $ii_img"
+	fi
+	printf '%s\n' "$ii_img"
+}
+
+bench_initrd_ls() {
+	ls_img=$(initramfs_image)
+	# Check it is what the page will say it is: an uncompressed early newc
+	# cpio, followed by a zstd-compressed main archive.
+	[ "$(head -c 6 "$ls_img")" = 070701 ] ||
+		die "$ls_img does not start with an uncompressed newc cpio"
+	ls_trailer=$(LC_ALL=C grep -obUa 'TRAILER!!!' "$ls_img" | head -n 1 | cut -d: -f1)
+	[ -n "$ls_trailer" ] || die "$ls_img: no end to its first cpio segment"
+	ls_zstd=$(LC_ALL=C grep -obUaP '\x28\xb5\x2f\xfd' "$ls_img" |
+		awk -F: -v t="$ls_trailer" '$1 > t { print $1; exit }')
+	[ -n "$ls_zstd" ] || die "$ls_img: no zstd-compressed segment after the early cpio"
+	ls_size=$(wc -c <"$ls_img")
+
+	# The main segment alone, for a reference: what decompressing it costs,
+	# which any lister pays.
+	tail -c +$((ls_zstd + 1)) "$ls_img" >"$WORK/main.zst" ||
+		die "cannot cut the main segment out of $ls_img"
+	ls_unpacked=$(zstd -dcq "$WORK/main.zst" | wc -c)
+
+	ls_c_fwkit="$(shq "$FWKIT") initrd ls $(shq "$ls_img")"
+	ls_c_lsi="$(shq "$LSINITRAMFS") $(shq "$ls_img")"
+	ls_c_zstd="zstd -dcq $(shq "$WORK/main.zst")"
+
+	# Both must list the same entries, or the comparison means nothing.
+	# fwkit's text listing has modes and sizes too: take its names from
+	# --json.
+	sh -c "$ls_c_fwkit" >/dev/null || die "failed: $ls_c_fwkit"
+	"$FWKIT" initrd ls "$ls_img" --json >"$WORK/ls-fwkit.json" ||
+		die "failed: fwkit initrd ls $ls_img --json"
+	jq -r '.segments[].entries[].name' "$WORK/ls-fwkit.json" >"$WORK/ls-fwkit.txt" ||
+		die "fwkit initrd ls --json: no .segments[].entries[].name"
+	ls_segs=$(jq -r '[.segments[].format] | join(", ")' "$WORK/ls-fwkit.json")
+	sh -c "$ls_c_lsi" >"$WORK/ls-lsi.txt" || die "failed: $ls_c_lsi"
+	names <"$WORK/ls-fwkit.txt" >"$WORK/ls-fwkit.names"
+	names <"$WORK/ls-lsi.txt" >"$WORK/ls-lsi.names"
+	ls_n_fwkit=$(wc -l <"$WORK/ls-fwkit.names")
+	ls_n_lsi=$(wc -l <"$WORK/ls-lsi.names")
+	ls_agree=yes
+	if cmp -s "$WORK/ls-fwkit.names" "$WORK/ls-lsi.names"; then
+		ls_same="yes, both list the same $ls_n_lsi names"
+	else
+		ls_agree=no
+		ls_same="**no**: fwkit lists $ls_n_fwkit names, lsinitramfs $ls_n_lsi, and the lists differ"
+		say "warning: fwkit and lsinitramfs list different entries"
+	fi
+
+	say "listing: fwkit vs lsinitramfs on $ls_img"
+	ls_json=$WORK/initrd-ls.json
+	hf "$ls_json" --warmup "$BENCH_WARMUP" --min-runs 20 \
+		-n "fwkit initrd ls" "$ls_c_fwkit" \
+		-n "lsinitramfs" "$ls_c_lsi" \
+		-n "reference: zstd -dc of the main segment" "$ls_c_zstd"
+	ls_rss_fwkit=$(peak_rss "$ls_c_fwkit")
+	ls_rss_lsi=$(peak_rss "$ls_c_lsi")
+	ls_rss_zstd=$(peak_rss "$ls_c_zstd")
+	ls_ratio=$(ratio_cell "$ls_json" 1 0)
+	# What 10x would take: a listing in a tenth of lsinitramfs's mean time,
+	# against what the zstd tool alone takes to decompress the main segment.
+	ls_budget=$(fmt_time "$(awk -v m="$(hf_get "$ls_json" 1 mean)" 'BEGIN { print m / 10 }')")
+	ls_zmean=$(fmt_time "$(hf_get "$ls_json" 2 mean)")
+	ls_met=$(awk -v a="$(hf_get "$ls_json" 1 mean)" -v b="$(hf_get "$ls_json" 0 mean)" \
+		'BEGIN { print (a / b >= 10) ? "yes" : "**no**" }')
+	[ "$ls_agree" = yes ] || ls_met="**no** (the listings differ)"
+
+	emit "## Listing a multi-segment initramfs" ""
+	emit "Image: \`$ls_img\`, $(fmt_bytes "$ls_size"): an uncompressed early" \
+		"microcode cpio, then a zstd-compressed main archive at byte $ls_zstd" \
+		"(segments as fwkit reports them: $ls_segs), $(fmt_bytes "$ls_unpacked") unpacked." \
+		"Same entries listed: $ls_same." ""
+	emit "| Tool | Mean ± σ | Min | Runs | Peak RSS |" \
+		"| --- | ---: | ---: | ---: | ---: |"
+	emit "$(result_row "$ls_json" 0) $(fmt_kib "$ls_rss_fwkit") |"
+	emit "$(result_row "$ls_json" 1) $(fmt_kib "$ls_rss_lsi") |"
+	emit "$(result_row "$ls_json" 2) $(fmt_kib "$ls_rss_zstd") |"
+	emit "" "lsinitramfs / fwkit: **${ls_ratio}×** by the means," \
+		"$(min_ratio "$ls_json" 1 0)× by the minimums" \
+		"(target: at least 10×, by the means; met: $ls_met)." \
+		"The last row is no competitor but a yardstick: the names are inside" \
+		"the compressed segment, so every lister decompresses all of it, and" \
+		"the zstd tool alone (to /dev/null) takes $ls_zmean to do that" \
+		"(lsinitramfs / zstd: $(ratio_cell "$ls_json" 1 2)× by the means)." \
+		"10× would mean listing in $ls_budget." ""
+
+	add_command "Listing" "fwkit" "$ls_c_fwkit"
+	add_command "Listing" "lsinitramfs" "$ls_c_lsi"
+	add_command "Listing" "reference (main segment cut out with tail -c)" "$ls_c_zstd"
+	add_target "Listing" "fwkit initrd ls at least 10× faster than lsinitramfs" \
+		"${ls_ratio}× (10× would mean $ls_budget; zstd -dc alone takes $ls_zmean)" "$ls_met"
+}
+
+# --- benchmark: building an uncompressed initramfs -------------------------
+
+TREE_SMALL=3000
+TREE_BIG=32
+
+# make_tree DIR: a reproducible file tree of random data: TREE_SMALL small
+# files (1 byte to 64 KiB, log-uniform) in nested directories, and TREE_BIG
+# large ones (2 to 16 MiB).
+make_tree() {
+	awk -v small="$TREE_SMALL" -v big="$TREE_BIG" 'BEGIN {
+		srand(20240601)
+		for (i = 0; i < small; i++)
+			printf "lib/d%d/s%d/x%d/f%04d %d\n", i % 8, int(i / 8) % 6,
+				int(i / 48) % 3, i, int(2 ^ (rand() * 16))
+		for (i = 0; i < big; i++)
+			printf "usr/share/big%d/blob%02d.bin %d\n", i % 4, i,
+				2 ^ (1 + i % 4) * 1048576
+	}' >"$WORK/tree.plan"
+	while read -r mt_path mt_size; do
+		mt_dir=$1/${mt_path%/*}
+		[ -d "$mt_dir" ] || mkdir -p "$mt_dir"
+		head -c "$mt_size" /dev/urandom >"$1/$mt_path"
+	done <"$WORK/tree.plan"
+}
+
+bench_initrd_build() {
+	bd_tree=$WORK/tree
+	bd_out=$WORK/out
+	mkdir -p "$bd_tree" "$bd_out"
+	say "building: generating the input tree in $bd_tree"
+	make_tree "$bd_tree" || die "could not generate the input tree"
+	bd_files=$(find "$bd_tree" -type f | wc -l)
+	bd_dirs=$(find "$bd_tree" -type d | wc -l)
+	bd_bytes=$(find "$bd_tree" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+	[ "$bd_files" -ge 2000 ] || die "input tree has only $bd_files files"
+	[ "$bd_bytes" -ge 209715200 ] || die "input tree has only $bd_bytes bytes"
+
+	bd_c_fwkit="$(shq "$FWKIT") initrd build -o $(shq "$bd_out/fwkit.cpio") $(shq "$bd_tree")"
+	bd_c_cpio="cd $(shq "$bd_tree") && find . | LC_ALL=C sort | cpio -o -H newc > $(shq "$bd_out/cpio.cpio")"
+	bd_c_bsdtar="bsdtar --format newc -cf $(shq "$bd_out/bsdtar.cpio") -C $(shq "$bd_tree") ."
+
+	say "building: fwkit vs GNU cpio vs bsdtar, $bd_files files, $bd_bytes bytes"
+	bd_json=$WORK/initrd-build.json
+	hf "$bd_json" --warmup 1 --runs "$BENCH_BUILD_RUNS" \
+		--prepare "rm -f $(shq "$bd_out")/*.cpio" \
+		-n "fwkit initrd build" "$bd_c_fwkit" \
+		-n "GNU cpio" "$bd_c_cpio" \
+		-n "bsdtar" "$bd_c_bsdtar"
+
+	emit "## Building an uncompressed initramfs" ""
+	emit "Input: a generated tree of $bd_files files in $bd_dirs directories," \
+		"$(fmt_bytes "$bd_bytes") of random data: $TREE_SMALL files of 1 byte to 64 KiB" \
+		"and $TREE_BIG of 2 to 16 MiB.  Output: one uncompressed newc cpio archive," \
+		"removed before each run and not synced, so the writes end in the page cache;" \
+		"input and output on the same filesystem." \
+		"Names and sizes are those of GNU cpio's archive (\`cpio -itv\`) unless said otherwise." ""
+	emit "| Tool | Mean ± σ | Min | Runs | Peak RSS | Output size |" \
+		"| --- | ---: | ---: | ---: | ---: | ---: |"
+	# One more run of each, alone, for its peak RSS and its archive: the
+	# names and sizes of regular files in it, as GNU cpio reads them.
+	for bd_tool in fwkit cpio bsdtar; do
+		case $bd_tool in
+		fwkit) bd_cmd=$bd_c_fwkit ;;
+		cpio) bd_cmd=$bd_c_cpio ;;
+		bsdtar) bd_cmd=$bd_c_bsdtar ;;
+		esac
+		rm -f "$bd_out/$bd_tool.cpio"
+		peak_rss "$bd_cmd" >"$WORK/$bd_tool.rss"
+		wc -c <"$bd_out/$bd_tool.cpio" >"$WORK/$bd_tool.size"
+		cpio -itv --quiet <"$bd_out/$bd_tool.cpio" >"$WORK/$bd_tool.itv" ||
+			die "GNU cpio cannot read the archive $bd_tool wrote"
+		awk '$1 !~ /^d/ { print $9, $5 }' "$WORK/$bd_tool.itv" |
+			names >"$WORK/$bd_tool.entries"
+	done
+	bd_agree=yes
+	bd_i=0
+	for bd_tool in fwkit cpio bsdtar; do
+		bd_note=
+		if ! cmp -s "$WORK/$bd_tool.entries" "$WORK/cpio.entries"; then
+			bd_note=" (**names or sizes differ from GNU cpio's**)"
+			say "warning: $bd_tool's archive differs from GNU cpio's in names or sizes"
+			[ "$bd_tool" != fwkit ] || bd_agree=no
+		fi
+		emit "$(result_row "$bd_json" $bd_i) $(fmt_kib "$(cat "$WORK/$bd_tool.rss")") | $(fmt_bytes "$(cat "$WORK/$bd_tool.size")")$bd_note |"
+		bd_i=$((bd_i + 1))
+	done
+
+	# Target: fwkit no slower than GNU cpio, by the means.
+	bd_verdict=$(awk -v f="$(hf_get "$bd_json" 0 mean)" -v sf="$(hf_get "$bd_json" 0 stddev)" \
+	    -v c="$(hf_get "$bd_json" 1 mean)" -v sc="$(hf_get "$bd_json" 1 stddev)" 'BEGIN {
+		pct = (f / c - 1) * 100
+		if (f <= c) printf "yes|%.1f%% less time", -pct
+		else if (f - c <= sqrt(sf * sf + sc * sc))
+			printf "**no** (within noise)|%.1f%% more time", pct
+		else printf "**no**|%.1f%% more time", pct
+	}')
+	bd_met=${bd_verdict%%|*}
+	[ "$bd_agree" = yes ] || bd_met="**no** (its archive differs from GNU cpio's)"
+	bd_how=${bd_verdict#*|}
+	bd_ratio=$(ratio_cell "$bd_json" 1 0)
+	emit "" "GNU cpio / fwkit: **${bd_ratio}×** by the means," \
+		"$(min_ratio "$bd_json" 1 0)× by the minimums;" \
+		"bsdtar / fwkit: $(ratio_cell "$bd_json" 2 0)× by the means," \
+		"$(min_ratio "$bd_json" 2 0)× by the minimums." \
+		"fwkit takes $bd_how than GNU cpio (target: no slower; met: $bd_met)." ""
+
+	add_command "Building" "fwkit" "$bd_c_fwkit"
+	add_command "Building" "GNU cpio" "$bd_c_cpio"
+	add_command "Building" "bsdtar" "$bd_c_bsdtar"
+	add_target "Building" "fwkit initrd build no slower than GNU cpio" \
+		"GNU cpio / fwkit: ${bd_ratio}× (fwkit takes $bd_how)" "$bd_met"
+
+	rm -rf "$bd_tree" "$bd_out"
+}
+
+# --- the page --------------------------------------------------------------
+
+fwkit_version() {
+	fg=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null) || fg=
+	if fv=$("$FWKIT" --version 2>/dev/null) && [ -n "$fv" ]; then
+		printf '%s%s\n' "$(printf '%s\n' "$fv" | head -n 1)" "${fg:+ (tree at git $fg)}"
+	elif [ -n "$fg" ]; then
+		printf 'git %s (no --version)\n' "$fg"
+	else
+		echo "unknown (no --version, no git commit)"
+	fi
+}
+
+write_header() {
+	wh_cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	wh_mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+	wh_fs=$(stat -f -c %T "$WORK")
+	case $wh_fs in
+	tmpfs | ramfs) wh_where="$wh_fs: in memory, not on disk" ;;
+	*) wh_where="$wh_fs: on disk, not tmpfs" ;;
+	esac
+	wh_secs=$(($(date +%s) - START))
+	cat <<EOF
+# fwkit benchmarks
+
+Written by \`make bench\` (tests/bench/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'),
+in one run of ${wh_secs} s; each run rewrites this whole page, so edit the script,
+not the page.
+
+## Machine and tools
+
+| | |
+| --- | --- |
+| CPU | ${wh_cpu:-unknown}, $(nproc) cores (nproc) |
+| Memory | $wh_mem |
+| Load average (1 min) | $LOAD_START before the run, $(cut -d' ' -f1 /proc/loadavg) after it (its own load included); other work on the machine widens σ |
+| Kernel | $(uname -srm) |
+| Scratch space | \`$BENCH_TMPDIR\`, $wh_where |
+| fwkit | $(fwkit_version) |
+| GNU cpio | $(cpio --version | head -n 1) |
+| bsdtar | $(bsdtar --version | head -n 1 | sed 's/ *$//') |
+| initramfs-tools | $(dpkg-query -W -f='${Version}' initramfs-tools 2>/dev/null || echo unknown) |
+| hyperfine | $(hyperfine --version) |
+
+Times are hyperfine's wall-clock mean ± standard deviation and minimum, with
+a warm page cache ($BENCH_WARMUP warm-up runs for listing, 1 for building).
+Peak RSS is from one further run under GNU time (\`%M\`); for a pipeline or a
+shell script it is that of its largest process.
+
+## Commands measured
+
+EOF
+	cat "$WORK/commands.md"
+	cat <<EOF
+
+## Targets
+
+| Benchmark | Target | Measured | Met |
+| --- | --- | --- | --- |
+EOF
+	cat "$WORK/targets.md"
+	printf '\n'
+}
+
+for s in $BENCH_SECTIONS; do
+	"bench_$s"
+done
+
+[ ! -e "$WORK/failed" ] || die "a step failed (see above): $PAGE left as it was"
+mkdir -p "$BENCH_ROOT/docs"
+PAGE_TMP=$BENCH_ROOT/docs/.benchmarks.md.tmp.$$
+{
+	write_header
+	cat "$WORK/sections.md"
+} >"$PAGE_TMP"
+mv -f "$PAGE_TMP" "$PAGE"
+PAGE_TMP=
+cat "$PAGE"
+say "wrote $PAGE"
