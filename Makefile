@@ -9,7 +9,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CPPFLAGS += -Iinclude
 HOST_DEFS := -D_GNU_SOURCE
-LIBS     := -lz -llzma -lzstd -lbz2 -llz4
+LIBS     := -lz -llzma -lzstd -lbz2 -llz4 -llzo2
 VERSION  := 0.1.0
 B        := build
 FUZZ_SECONDS ?= 60
@@ -91,9 +91,10 @@ check:
 	@$(MAKE) --no-print-directory all $(B)/fwkit-asan $(UNIT_TESTS:%=$(B)/tests/%) fuzz-build
 	@sh tests/run.sh $(B)
 
-$(B)/tests/%: tests/initrd/%.c $(ASAN_OBJ)
+$(B)/tests/%: tests/initrd/%.c tests/support/testkit.c tests/support/testkit.h $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(HOST_DEFS) -o $@ $< $(ASAN_OBJ) -lcmocka $(LIBS)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(HOST_DEFS) -o $@ $< tests/support/testkit.c \
+		$(ASAN_OBJ) -lcmocka $(LIBS)
 
 FUZZERS := fuzz_initrd fuzz_image
 fuzz-build: $(FUZZERS:%=$(B)/fuzz/%)

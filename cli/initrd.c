@@ -18,7 +18,7 @@ static const char initrd_help[] =
 	"       fwkit initrd prepend -o OUT [--align N] IMAGE DEST=SRC...\n"
 	"\n"
 	"Read and write Linux initramfs images: uncompressed newc/crc cpio archives,\n"
-	"NUL padding and compressed segments (gzip, zstd, xz, lzma, bzip2, lz4)\n"
+	"NUL padding and compressed segments (gzip, zstd, xz, lzma, bzip2, lz4, lzo)\n"
 	"in any sequence, as the kernel unpacks them.\n"
 	"\n"
 	"  ls       list every segment (index, offset, length, format) and its\n"

@@ -6,6 +6,7 @@
 #include <bzlib.h>
 #include <errno.h>
 #include <lz4.h>
+#include <lzo/lzo1x.h>
 #include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +266,137 @@ void initrd_unpacked_free(uint8_t *p, uint64_t len)
 		munmap(p, (size_t)((len + 4095) & ~(uint64_t)4095));
 }
 
+/*
+ * lzop, as `lzop` writes it and the kernel's unlzo reads it: a 9-byte magic,
+ * a header (version, method, flags, mode, mtime, name; fields added from
+ * version 0x0940 on) closed by its Adler-32 or CRC-32, then blocks of
+ * [be32 unpacked size][be32 packed size][checksums the flags ask for][data],
+ * stored as is when both sizes are equal, ended by an unpacked size of 0.
+ */
+enum {
+	LZOP_ADLER32_D = 0x1, LZOP_ADLER32_C = 0x2, LZOP_EXTRA_FIELD = 0x40,
+	LZOP_CRC32_D = 0x100, LZOP_CRC32_C = 0x200, LZOP_MULTIPART = 0x400,
+	LZOP_FILTER = 0x800, LZOP_H_CRC32 = 0x1000,
+};
+#define LZOP_MAGIC_LEN 9u
+#define LZOP_MAX_BLOCK (64u << 20) /* lzop's own limit */
+
+/* A bounded big-endian reader over in[0..len). */
+struct be_in {
+	const uint8_t *p;
+	uint64_t len, off;
+	bool short_;
+};
+
+static uint32_t be_take(struct be_in *r, unsigned n)
+{
+	uint32_t v = 0;
+
+	if (r->len - r->off < n) {
+		r->short_ = true;
+		r->off = r->len;
+		return 0;
+	}
+	for (unsigned i = 0; i < n; i++)
+		v = v << 8 | r->p[r->off + i];
+	r->off += n;
+	return v;
+}
+
+static uint32_t lzop_sum(bool crc, const uint8_t *p, uint64_t n)
+{
+	return crc ? (uint32_t)crc32(0, p, (uInt)n) : (uint32_t)adler32(1, p, (uInt)n);
+}
+
+static int do_lzo(const uint8_t *in, uint64_t len, struct outbuf *o,
+		  uint64_t *used, char *msg, size_t n)
+{
+	struct be_in r = { in, len, LZOP_MAGIC_LEN, false };
+	int err;
+
+	static const uint8_t magic[LZOP_MAGIC_LEN] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
+
+	*used = 0;
+	/* The segment scanner matched four bytes; the reader needs all nine. */
+	if (len < LZOP_MAGIC_LEN || memcmp(in, magic, LZOP_MAGIC_LEN) != 0)
+		return fail_msg(msg, n, FWK_ERR_BADMAGIC, "%s", "lzo: not an lzop stream");
+	if (lzo_init() != LZO_E_OK)
+		return fail_msg(msg, n, FWK_ERR_LIMIT, "%s", "lzo: library initialisation failed");
+	const uint32_t version = be_take(&r, 2);
+	be_take(&r, 2); /* library version */
+	if (version >= 0x0940)
+		be_take(&r, 2); /* version needed to extract */
+	const uint32_t method = be_take(&r, 1);
+	if (version >= 0x0940)
+		be_take(&r, 1); /* level */
+	const uint32_t flags = be_take(&r, 4);
+	if (flags & LZOP_FILTER)
+		be_take(&r, 4);
+	be_take(&r, 4); /* mode */
+	be_take(&r, 4); /* mtime */
+	if (version >= 0x0940)
+		be_take(&r, 4); /* mtime, high half */
+	const uint32_t name_len = be_take(&r, 1);
+	if (!r.short_ && name_len > r.len - r.off)
+		r.short_ = true;
+	else
+		r.off += name_len;
+	const uint64_t hdr_end = r.off;
+	const uint32_t hsum = be_take(&r, 4);
+	if (r.short_)
+		return fail_msg(msg, n, FWK_ERR_TRUNCATED, "%s", "lzo: header ends early");
+	if (lzop_sum(flags & LZOP_H_CRC32, in + LZOP_MAGIC_LEN, hdr_end - LZOP_MAGIC_LEN) != hsum)
+		return fail_msg(msg, n, FWK_ERR_CHECKSUM, "%s", "lzo: header checksum mismatch");
+	if (method < 1 || method > 3)
+		return fail_msg(msg, n, FWK_ERR_UNSUPPORTED, "%s", "lzo: method is not LZO1X");
+	if (flags & (LZOP_EXTRA_FIELD | LZOP_MULTIPART | LZOP_FILTER))
+		return fail_msg(msg, n, FWK_ERR_UNSUPPORTED, "%s",
+				"lzo: extra field, multipart or filter (the kernel reads none)");
+	if ((err = out_reserve(o, 0)) < 0)
+		return err;
+
+	for (;;) {
+		const uint32_t dlen = be_take(&r, 4);
+		if (r.short_)
+			return fail_msg(msg, n, FWK_ERR_TRUNCATED, "%s", "lzo: stream ends early");
+		if (dlen == 0)
+			break;
+		const uint32_t clen = be_take(&r, 4);
+		const bool packed = clen < dlen;
+		uint32_t dsum = 0, csum = 0;
+		if (flags & (LZOP_ADLER32_D | LZOP_CRC32_D))
+			dsum = be_take(&r, 4);
+		if (packed && (flags & (LZOP_ADLER32_C | LZOP_CRC32_C)))
+			csum = be_take(&r, 4);
+		if (r.short_ || clen > r.len - r.off)
+			return fail_msg(msg, n, FWK_ERR_TRUNCATED, "%s", "lzo: block runs past the end");
+		if (dlen > LZOP_MAX_BLOCK || clen > dlen || clen == 0)
+			return fail_msg(msg, n, FWK_ERR_BADFIELD, "%s", "lzo: impossible block sizes");
+		if (dlen > o->max - o->len)
+			return FWK_ERR_LIMIT;
+		const uint8_t *src = in + r.off;
+		uint8_t *dst = o->p + o->len;
+		if (packed && (flags & (LZOP_ADLER32_C | LZOP_CRC32_C)) &&
+		    lzop_sum(flags & LZOP_CRC32_C, src, clen) != csum)
+			return fail_msg(msg, n, FWK_ERR_CHECKSUM, "%s", "lzo: packed block checksum mismatch");
+		if (packed) {
+			lzo_uint got = dlen;
+			if (lzo1x_decompress_safe(src, clen, dst, &got, NULL) != LZO_E_OK || got != dlen)
+				return fail_msg(msg, n, FWK_ERR_BADFIELD, "%s", "lzo: corrupt block");
+		} else {
+			memcpy(dst, src, dlen);
+		}
+		if ((flags & (LZOP_ADLER32_D | LZOP_CRC32_D)) &&
+		    lzop_sum(flags & LZOP_CRC32_D, dst, dlen) != dsum)
+			return fail_msg(msg, n, FWK_ERR_CHECKSUM, "%s", "lzo: block checksum mismatch");
+		o->len += dlen;
+		r.off += clen;
+		*used = r.off;
+	}
+	*used = r.off;
+	return 0;
+}
+
 int initrd_decompress(enum initrd_format fmt, const uint8_t *in, uint64_t len,
 		      uint64_t max_out, uint8_t **out, uint64_t *outlen,
 		      uint64_t *consumed, char *msg, size_t msglen)
@@ -281,10 +413,7 @@ int initrd_decompress(enum initrd_format fmt, const uint8_t *in, uint64_t len,
 	case INITRD_ZSTD: err = do_zstd(in, len, &o, &used, msg, msglen); break;
 	case INITRD_BZIP2: err = do_bzip2(in, len, &o, &used, msg, msglen); break;
 	case INITRD_LZ4: err = do_lz4(in, len, &o, &used, msg, msglen); break;
-	case INITRD_LZO:
-		err = fail_msg(msg, msglen, FWK_ERR_UNSUPPORTED, "%s",
-			       "lzo (lzop) segments cannot be unpacked by fwkit; recompress the image");
-		break;
+	case INITRD_LZO: err = do_lzo(in, len, &o, &used, msg, msglen); break;
 	default:
 		err = fail_msg(msg, msglen, FWK_ERR_INVAL, "%s", "not a compressed format");
 		break;

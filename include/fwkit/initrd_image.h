@@ -3,8 +3,8 @@
  * fwkit/initrd_image.h - hosted initramfs handling: load an image with all
  * its segments decompressed, extract it safely, build deterministic images.
  *
- * Hosted layer: allocates, decompresses with zlib, liblzma, libzstd, libbz2
- * and liblz4 (never by running tools), and writes files only through a
+ * Hosted layer: allocates, decompresses with zlib, liblzma, libzstd, libbz2,
+ * liblz4 and liblzo2 (never by running tools), and writes files only through a
  * temporary name that is renamed into place once complete.
  */
 #ifndef FWKIT_INITRD_IMAGE_H
@@ -43,7 +43,9 @@ struct initrd_image {
  * Returns 0, or a negative fwk_error with img->fault (and fault_part) set:
  * the scanner's and reader's errors, FWK_ERR_BADFIELD for a corrupt
  * compressed stream, FWK_ERR_LIMIT past img->max_unpacked (set it between
- * memset and open to change the default), FWK_ERR_UNSUPPORTED for lzo.
+ * memset and open to change the default), FWK_ERR_CHECKSUM for a stream
+ * whose own checksum fails, FWK_ERR_UNSUPPORTED for lzop features the
+ * kernel does not read either.
  */
 int initrd_image_open(struct initrd_image *img, const void *buf, uint64_t len);
 void initrd_image_close(struct initrd_image *img);

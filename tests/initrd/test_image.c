@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "../support/testkit.h"
+
 static char workdir[] = "/tmp/fwkit-test-image-XXXXXX";
 
 /* A small valid archive with a directory "d" and a file "d/f" holding `text`. */
@@ -28,29 +30,6 @@ static size_t make_archive(uint8_t *buf, size_t cap, const char *text)
 	return (size_t)w.off;
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	rewind(f);
-	uint8_t *p = malloc((size_t)n + 1);
-	assert_non_null(p);
-	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return p;
-}
-
-static void spit(const char *path, const void *p, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(p, 1, n, f), n);
-	fclose(f);
-}
-
 /* Compress `raw` with the real command line tool (as mkinitramfs would). */
 static uint8_t *tool_compress(const char *cmd, const uint8_t *raw, size_t n, size_t *outlen)
 {
@@ -58,7 +37,7 @@ static uint8_t *tool_compress(const char *cmd, const uint8_t *raw, size_t n, siz
 
 	snprintf(in, sizeof(in), "%s/raw", workdir);
 	snprintf(out, sizeof(out), "%s/packed", workdir);
-	spit(in, raw, n);
+	spew(in, raw, n);
 	snprintf(sh, sizeof(sh), "%s < %s > %s", cmd, in, out);
 	assert_int_equal(system(sh), 0);
 	return slurp(out, outlen);
@@ -87,6 +66,7 @@ static const struct {
 	{ "gzip -n -9", INITRD_GZIP },  { "zstd -q -19", INITRD_ZSTD },
 	{ "xz --check=crc32", INITRD_XZ }, { "xz --format=lzma", INITRD_LZMA },
 	{ "bzip2 -9", INITRD_BZIP2 },   { "lz4 -l -q", INITRD_LZ4 },
+	{ "lzop -c", INITRD_LZO },
 };
 
 /* Early archive + each compressed format + another compressed stream right
@@ -185,17 +165,43 @@ static void test_unpack_limit(void **state)
 	free(raw);
 }
 
-static void test_lzo_is_named(void **state)
+/* lzop: a multi-block stream (lzop uses 256 KiB blocks) unpacks whole, and
+ * one flipped byte in any block is caught (lzop checksums each block). */
+static void test_lzo_blocks_and_checksums(void **state)
 {
 	(void)state;
-	uint8_t img[600];
-	size_t n = make_archive(img, sizeof(img), "x");
-	memcpy(img + n, "\x89LZO\0\r\n\x1a\n", 9);
+	size_t n = 3u << 20, c;
+	uint8_t *raw = malloc(n), *data = malloc(n);
+	struct cpio_writer w;
+
+	for (size_t i = 0; i < n; i++)
+		data[i] = (uint8_t)((i * 7) ^ (i >> 9));
+	cpio_writer_init(&w, raw, n, 0, 0);
+	assert_int_equal(cpio_writer_add_file(&w, "big", 0644, data, (uint32_t)(n - 4096), 0), 0);
+	assert_int_equal(cpio_writer_finish(&w, 0), 0);
+	uint8_t *z = tool_compress("lzop -c", raw, (size_t)w.off, &c);
+
 	struct initrd_image im;
 	memset(&im, 0, sizeof(im));
-	assert_int_equal(initrd_image_open(&im, img, n + 9), FWK_ERR_UNSUPPORTED);
-	assert_int_equal(im.fault.offset, n);
-	assert_non_null(strstr(im.fault.detail, "lzo"));
+	assert_int_equal(initrd_image_open(&im, z, c), 0);
+	assert_int_equal(im.part[0].seg.format, INITRD_LZO);
+	assert_int_equal(im.part[0].seg.length, c);
+	assert_int_equal(im.part[0].size, w.off);
+	assert_memory_equal(im.part[0].data, raw, (size_t)w.off);
+	initrd_image_close(&im);
+
+	for (size_t at = c / 3; at < c; at += c / 3) {
+		z[at] ^= 0x20;
+		memset(&im, 0, sizeof(im));
+		int rc = initrd_image_open(&im, z, c);
+		if (rc == 0)
+			fail_msg("a flipped byte at %zu of %zu was not noticed", at, c);
+		assert_string_equal(im.fault.field, "compressed data");
+		z[at] ^= 0x20;
+	}
+	free(z);
+	free(raw);
+	free(data);
 }
 
 static void test_empty_image(void **state)
@@ -252,11 +258,11 @@ static void test_build_deterministic(void **state)
 	snprintf(tree, sizeof(tree), "%s/tree", workdir);
 	mkdir(tree, 0755);
 	snprintf(f1, sizeof(f1), "%s/b", tree);
-	spit(f1, "bbb", 3);
+	spew(f1, "bbb", 3);
 	snprintf(f2, sizeof(f2), "%s/a", tree);
-	spit(f2, "aaaa", 4);
+	spew(f2, "aaaa", 4);
 	snprintf(repl, sizeof(repl), "%s/replacement", workdir);
-	spit(repl, "R", 1);
+	spew(repl, "R", 1);
 	snprintf(o1, sizeof(o1), "%s/o1", workdir);
 	snprintf(o2, sizeof(o2), "%s/o2", workdir);
 
@@ -311,7 +317,7 @@ int main(void)
 		cmocka_unit_test(test_every_format_chained),
 		cmocka_unit_test(test_truncated_streams),
 		cmocka_unit_test(test_unpack_limit),
-		cmocka_unit_test(test_lzo_is_named),
+		cmocka_unit_test(test_lzo_blocks_and_checksums),
 		cmocka_unit_test(test_empty_image),
 		cmocka_unit_test(test_sink_formats),
 		cmocka_unit_test(test_build_deterministic),
