@@ -29,6 +29,17 @@ expect_exit() {
 	if [ "$_rc" -eq "$_c" ]; then ok "$_d"; else notok "$_d (exit $_rc, want $_c)"; fi
 }
 
+# check_same DESC WANT GOT: passes when the two files are identical; else
+# the head of their diff follows as comments.
+check_same() {
+	if cmp -s "$2" "$3"; then
+		ok "$1"
+	else
+		notok "$1"
+		diff "$2" "$3" | head -n 10 | sed 's/^/#   /' >&3
+	fi
+}
+
 # A prerequisite is missing or setup failed: the suite fails, loudly.
 die() { echo "not ok - SETUP: $*"; echo "# suite aborted"; exit 1; }
 

@@ -78,12 +78,7 @@ treecmp() {
 	# the extraction root's own mode is the caller's business, not the archive's
 	sed '/^d [0-7]* \. $/d' "$W/want.tree" > "$W/want.t"
 	sed '/^d [0-7]* \. $/d' "$W/got.tree" > "$W/got.t"
-	if cmp -s "$W/want.t" "$W/got.t"; then
-		ok "$1: same paths, types, modes and symlink targets"
-	else
-		notok "$1: same paths, types, modes and symlink targets"
-		diff "$W/want.t" "$W/got.t" | head -n 10 | sed 's/^/#   /'
-	fi
+	check_same "$1: same paths, types, modes and symlink targets" "$W/want.t" "$W/got.t"
 	_bad=0
 	while IFS= read -r _f; do
 		cmp -s "$T/$_f" "$2/$_f" || { _bad=$((_bad + 1)); [ "$_bad" -le 5 ] && echo "#   differs: $_f"; }
@@ -221,12 +216,7 @@ if [ -s "$IMG" ]; then
 	rc=$?
 	check "cpio -t reads the image (exit $rc) $(head -n 1 "$W/err")" [ "$rc" -eq 0 ]
 	norm < "$W/cpio.raw" | LC_ALL=C sort > "$W/cpio.names"
-	if cmp -s "$W/want.names" "$W/cpio.names"; then
-		ok "cpio -t lists exactly the tree's $(wc -l < "$W/want.names") names"
-	else
-		notok "cpio -t lists exactly the tree's names"
-		diff "$W/want.names" "$W/cpio.names" | head -n 10 | sed 's/^/#   /'
-	fi
+	check_same "cpio -t lists exactly the tree's $(wc -l < "$W/want.names") names" "$W/want.names" "$W/cpio.names"
 	check "cpio -t lists each name once" \
 		[ "$(norm < "$W/cpio.raw" | wc -l)" -eq "$(wc -l < "$W/want.names")" ]
 	mkdir "$W/cpio-x"
@@ -241,12 +231,7 @@ if [ -s "$IMG" ]; then
 	rc=$?
 	check "bsdtar -tf reads the image (exit $rc) $(head -n 1 "$W/err")" [ "$rc" -eq 0 ]
 	norm < "$W/bsdtar.raw" | sed 's|/$||' | LC_ALL=C sort > "$W/bsdtar.names"
-	if cmp -s "$W/want.names" "$W/bsdtar.names"; then
-		ok "bsdtar -tf lists exactly the tree's names"
-	else
-		notok "bsdtar -tf lists exactly the tree's names"
-		diff "$W/want.names" "$W/bsdtar.names" | head -n 10 | sed 's/^/#   /'
-	fi
+	check_same "bsdtar -tf lists exactly the tree's names" "$W/want.names" "$W/bsdtar.names"
 else
 	notok "cpio/bsdtar: no uncompressed image was built"
 fi
@@ -266,12 +251,7 @@ cpio -t --quiet < "$SPEC" 2>/dev/null | norm | LC_ALL=C sort > "$W/spec.names"
 		kernel/x86/microcode/GenuineIntel.bin usr usr/share usr/share/fw
 	(cd "$T/dir with space" && find . | norm | sed 's|^|usr/share/fw/|')
 } | LC_ALL=C sort > "$W/spec.want"
-if cmp -s "$W/spec.want" "$W/spec.names"; then
-	ok "DEST=SRC: cpio -t shows the placed file, the placed tree and every parent directory"
-else
-	notok "DEST=SRC: cpio -t shows the placed file, the placed tree and every parent directory"
-	diff "$W/spec.want" "$W/spec.names" | head -n 10 | sed 's/^/#   /'
-fi
+check_same "DEST=SRC: cpio -t shows the placed file, the placed tree and every parent directory" "$W/spec.want" "$W/spec.names"
 if "$FWKIT" initrd extract "$SPEC" "$W/spec-x" > "$W/err" 2>&1 &&
 	cmp -s "$T/lib/firmware/big random.bin" "$W/spec-x/kernel/x86/microcode/GenuineIntel.bin" &&
 	diff -r --no-dereference "$T/dir with space" "$W/spec-x/usr/share/fw" > /dev/null 2>&1; then

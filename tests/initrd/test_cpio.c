@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "../support/testkit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,37 +34,6 @@ static const char *const field_name[IX_COUNT] = {
 
 #define NEWC "070701"
 #define CRC "070702"
-#define IMG_MAX (64u * 1024u)
-
-struct img {
-	uint8_t b[IMG_MAX];
-	size_t len;
-	uint32_t ino;
-};
-
-static struct img *img_new(void)
-{
-	struct img *m = calloc(1, sizeof(*m));
-
-	assert_non_null(m);
-	return m;
-}
-
-static void img_bytes(struct img *m, const void *p, size_t n)
-{
-	assert_true(n <= IMG_MAX - m->len);
-	if (n)
-		memcpy(m->b + m->len, p, n);
-	m->len += n;
-}
-
-static void img_zeros(struct img *m, size_t n)
-{
-	assert_true(n <= IMG_MAX - m->len);
-	memset(m->b + m->len, 0, n);
-	m->len += n;
-}
-
 static void img_pad4(struct img *m)
 {
 	img_zeros(m, (4 - (m->len & 3)) & 3);
@@ -160,16 +131,6 @@ static void img_set_field(struct img *m, size_t hdr, int ix, uint32_t v)
 }
 
 /* A heap copy of exactly n bytes, so ASan sees any read past the input. */
-static uint8_t *exact_copy(const void *p, size_t n)
-{
-	uint8_t *c = malloc(n ? n : 1);
-
-	assert_non_null(c);
-	if (n)
-		memcpy(c, p, n);
-	return c;
-}
-
 /*
  * Read `good` entries successfully, then expect the next call to fail with
  * `code` at `offset` in `field`, leaving the cursor where it was.
@@ -252,75 +213,6 @@ static struct img *victim_file(size_t *hdr)
 }
 
 /* ---- shell helpers for the tests that use GNU cpio ---- */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(cmd));
-	int st = system(cmd);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		print_error("command failed (status %d): %s\n", st, cmd);
-		return -1;
-	}
-	return 0;
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *b = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			b = realloc(b, cap);
-			assert_non_null(b);
-		}
-		size_t got = fread(b + n, 1, cap - n, f);
-		if (got == 0)
-			break;
-		n += got;
-	}
-	fclose(f);
-	/* Shrink to the exact size so ASan catches a read past the end. */
-	uint8_t *c = exact_copy(b, n);
-	free(b);
-	*len = n;
-	return c;
-}
-
-static void spew(const char *path, const void *p, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(p, 1, n, f), n);
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *temp_dir(void)
-{
-	char *d = strdup("/tmp/fwkit-test-cpio-XXXXXX");
-
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void remove_dir(char *d)
-{
-	sh("rm -rf '%s'", d);
-	free(d);
-}
 
 /* =================== the writer, read back by the reader =================== */
 
@@ -477,7 +369,7 @@ static void test_align16_data_offset(void **state)
 static void test_align16_gnu_cpio_extracts(void **state)
 {
 	(void)state;
-	char *dir = temp_dir();
+	char *dir = temp_dir("cpio");
 	char path[512];
 	uint8_t buf[8192];
 	struct cpio_writer w;
@@ -514,7 +406,7 @@ static void test_align16_gnu_cpio_extracts(void **state)
 static void test_reads_gnu_cpio_newc(void **state)
 {
 	(void)state;
-	char *dir = temp_dir();
+	char *dir = temp_dir("cpio");
 	char path[512];
 	size_t len;
 
@@ -1062,7 +954,7 @@ static void test_crc_bad_checksum(void **state)
 static void test_crc_gnu_cpio(void **state)
 {
 	(void)state;
-	char *dir = temp_dir();
+	char *dir = temp_dir("cpio");
 	char path[512];
 	size_t len;
 

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "../support/testkit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,35 +18,6 @@
 #include <unistd.h>
 
 #include <fwkit/initrd.h>
-
-#define IMG_MAX (64u * 1024u)
-
-struct img {
-	uint8_t b[IMG_MAX];
-	size_t len;
-};
-
-static struct img *img_new(void)
-{
-	struct img *m = calloc(1, sizeof(*m));
-
-	assert_non_null(m);
-	return m;
-}
-
-static void img_bytes(struct img *m, const void *p, size_t n)
-{
-	assert_true(n <= IMG_MAX - m->len);
-	memcpy(m->b + m->len, p, n);
-	m->len += n;
-}
-
-static void img_zeros(struct img *m, size_t n)
-{
-	assert_true(n <= IMG_MAX - m->len);
-	memset(m->b + m->len, 0, n);
-	m->len += n;
-}
 
 /* Append a small archive written by the core's writer: `files` regular
  * files, the trailer, NULs to `block`.  Returns the archive's offset and
@@ -68,16 +41,6 @@ static size_t img_archive(struct img *m, unsigned files, uint32_t block, size_t 
 	if (block)
 		img_zeros(m, (block - m->len % block) % block);
 	return at;
-}
-
-static uint8_t *exact_copy(const void *p, size_t n)
-{
-	uint8_t *c = malloc(n ? n : 1);
-
-	assert_non_null(c);
-	if (n)
-		memcpy(c, p, n);
-	return c;
 }
 
 /* A scanner over an exact heap copy of the image (freed by scan_done). */
@@ -618,65 +581,6 @@ static void test_unaligned_archive_refused(void **state)
 
 /* ========================= real tools, real files ========================= */
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(cmd));
-	int st = system(cmd);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		print_error("command failed (status %d): %s\n", st, cmd);
-		return -1;
-	}
-	return 0;
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *b = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			b = realloc(b, cap);
-			assert_non_null(b);
-		}
-		size_t got = fread(b + n, 1, cap - n, f);
-		if (got == 0)
-			break;
-		n += got;
-	}
-	fclose(f);
-	uint8_t *c = exact_copy(b, n);
-	free(b);
-	*len = n;
-	return c;
-}
-
-static char *temp_dir(void)
-{
-	char *d = strdup("/tmp/fwkit-test-segment-XXXXXX");
-
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void remove_dir(char *d)
-{
-	sh("rm -rf '%s'", d);
-	free(d);
-}
-
 /* The Intel microcode corpus, relative to the repository's root (the tests
  * run there); its absence is a failure, never a skip. */
 static const char *microcode_dir(void)
@@ -700,7 +604,7 @@ static void test_iucode_tool_early_cpio(void **state)
 {
 	(void)state;
 	const char *ucode = microcode_dir();
-	char *dir = temp_dir();
+	char *dir = temp_dir("segment");
 	char path[1200];
 	size_t len, blen;
 
@@ -756,7 +660,7 @@ static void test_iucode_then_gzip_main(void **state)
 {
 	(void)state;
 	const char *ucode = microcode_dir();
-	char *dir = temp_dir();
+	char *dir = temp_dir("segment");
 	char path[1200];
 	size_t len, elen;
 

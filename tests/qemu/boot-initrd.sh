@@ -122,12 +122,7 @@ if [ -s "$IMG" ]; then
 		notok "cpio -t reads the fwkit-built uncompressed image ($(head -n 3 "$W/cpio.err"))"
 	fi
 	sed -e 's|^\./||' -e '/^\.$/d' "$W/cpio.raw" | LC_ALL=C sort > "$W/got.lst"
-	if cmp -s "$W/want.lst" "$W/got.lst"; then
-		ok "cpio -t lists exactly the tree's $(wc -l < "$W/want.lst") names"
-	else
-		notok "cpio -t lists exactly the tree's names"
-		diff "$W/want.lst" "$W/got.lst" | head -n 20 | sed 's/^/#   /'
-	fi
+	check_same "cpio -t lists exactly the tree's $(wc -l < "$W/want.lst") names" "$W/want.lst" "$W/got.lst"
 	check "cpio -t lists each name once" \
 		[ "$(sed -e 's|^\./||' -e '/^\.$/d' "$W/cpio.raw" | wc -l)" -eq "$(wc -l < "$W/want.lst")" ]
 	check "cpio -tv shows bin/sh as a symlink to busybox" \

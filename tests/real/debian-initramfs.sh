@@ -285,12 +285,7 @@ else
 fi
 (cd "$W/unmk" && find . -printf '%y %p %l\n' | LC_ALL=C sort) > "$W/unmk.tree"
 (cd "$W/fwx" 2>/dev/null && find . -printf '%y %p %l\n' | LC_ALL=C sort) > "$W/fwx.tree"
-if cmp -s "$W/unmk.tree" "$W/fwx.tree"; then
-	ok "extracted tree has the same paths, types and link targets ($(wc -l < "$W/unmk.tree") paths)"
-else
-	notok "extracted tree has the same paths, types and link targets"
-	diff "$W/unmk.tree" "$W/fwx.tree" | head -n 10 | sed 's/^/#   /'
-fi
+check_same "extracted tree has the same paths, types and link targets ($(wc -l < "$W/unmk.tree") paths)" "$W/unmk.tree" "$W/fwx.tree"
 # cpio -i (so unmkinitramfs) makes the entries of a newc hard-link group
 # one inode; fwkit must give each name the group's data, and as cpio does,
 # the same inode.
@@ -303,11 +298,6 @@ else
 fi
 (cd "$W/unmk" && find . ! -type l -printf '%m %p\n' | LC_ALL=C sort) > "$W/unmk.modes"
 (cd "$W/fwx" 2>/dev/null && find . ! -type l -printf '%m %p\n' | LC_ALL=C sort) > "$W/fwx.modes"
-if cmp -s "$W/unmk.modes" "$W/fwx.modes"; then
-	ok "extracted files and directories have unmkinitramfs's permissions"
-else
-	notok "extracted files and directories have unmkinitramfs's permissions"
-	diff "$W/unmk.modes" "$W/fwx.modes" | head -n 10 | sed 's/^/#   /'
-fi
+check_same "extracted files and directories have unmkinitramfs's permissions" "$W/unmk.modes" "$W/fwx.modes"
 
 finish
