@@ -108,7 +108,8 @@ struct initrd_build_opts {
 	int level;                   /* 0: the format's default */
 	uint32_t align;              /* file data alignment, 0 or power of 2 >= 4 */
 	uint32_t mtime;              /* every entry's mtime (SOURCE_DATE_EPOCH) */
-	uint32_t block;              /* pad the archive to a multiple (512) */
+	uint32_t block;              /* pad the archive to a multiple: 0, or a
+					power of two up to 512 (GNU cpio: 512) */
 	/* Called now and then while writing; may be NULL. */
 	void (*progress)(void *arg, uint64_t done_entries, uint64_t entries,
 			 uint64_t done_bytes, uint64_t bytes);
