@@ -5,40 +5,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Walk every archive in data[0..size) (NUL padding between them allowed),
- * calling fn per entry when fn is set.  Returns 0, fn's non-zero value, or
- * a negative fwk_error with *fault set. */
+/* Walk every archive in unpacked data[0..size) with the segment scanner (NUL
+ * padding between archives, the kernel's 4-byte rule), calling fn per entry
+ * when fn is set.  Returns 0, fn's non-zero value, or a negative fwk_error
+ * with *fault set. */
 static int walk_archives(const uint8_t *data, uint64_t size,
 			 int (*fn)(const struct cpio_entry *, void *), void *arg,
 			 uint32_t *count, struct fwk_fault *fault)
 {
-	uint64_t off = 0;
+	struct initrd_scanner s;
+	struct initrd_segment seg;
 	uint32_t n = 0;
+	int rc;
 
+	initrd_scan_init(&s, data, size);
+	/* Archives in one stream are bounded by the total entry cap below. */
+	s.max_segments = UINT32_MAX;
 	for (;;) {
-		while (off < size && data[off] == 0)
-			off++;
-		if (off == size)
+		s.max_entries = CPIO_DEFAULT_MAX_ENTRIES - n;
+		if ((rc = initrd_next_segment(&s, &seg)) <= 0)
 			break;
-		if (off & 3)
-			return fwk_fail(fault, FWK_ERR_BADMAGIC, off, "segment magic",
-					"cpio archive not at a multiple of 4 bytes");
+		if (seg.format != INITRD_CPIO)
+			return fwk_fail(fault, FWK_ERR_BADMAGIC, seg.offset, "segment magic",
+					"a compressed stream inside a compressed segment");
+		n += seg.entries;
+		if (!fn)
+			continue;
 		struct cpio_reader r;
 		struct cpio_entry e;
-		int rc;
-
-		cpio_reader_init(&r, data, size, off);
-		r.max_entries = CPIO_DEFAULT_MAX_ENTRIES - n;
-		while ((rc = cpio_next_entry(&r, &e)) == 1) {
-			if (fn && (rc = fn(&e, arg)) != 0)
+		cpio_reader_init(&r, data, seg.offset + seg.length, seg.offset);
+		while (cpio_next_entry(&r, &e) == 1)
+			if ((rc = fn(&e, arg)) != 0)
 				return rc;
-		}
-		if (rc < 0) {
-			*fault = r.fault;
-			return rc;
-		}
-		n += r.count;
-		off = r.off;
+	}
+	if (rc < 0) {
+		*fault = s.fault;
+		return rc;
 	}
 	if (count)
 		*count = n;
