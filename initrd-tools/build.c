@@ -39,32 +39,6 @@ static int fail(struct items *it, const char *fmt, ...)
 	return -1;
 }
 
-/* Normalise an archive path in place: drop leading "/" and "./", repeated
- * and trailing slashes and "." components; refuse ".." and the empty path. */
-static int normalise(char *p)
-{
-	char *out = p, *in = p;
-
-	while (*in) {
-		while (*in == '/')
-			in++;
-		char *c = in;
-		while (*in && *in != '/')
-			in++;
-		size_t len = (size_t)(in - c);
-		if (len == 0 || (len == 1 && c[0] == '.'))
-			continue;
-		if (len == 2 && c[0] == '.' && c[1] == '.')
-			return -1;
-		if (out != p)
-			*out++ = '/';
-		memmove(out, c, len);
-		out += len;
-	}
-	*out = '\0';
-	return out == p ? -1 : 0;
-}
-
 static int push(struct items *it, char *name, char *src, const struct stat *st)
 {
 	if (it->n == it->cap) {
@@ -186,7 +160,10 @@ static int add_spec(struct items *it, const struct initrd_spec *sp)
 		free(src);
 		return fail(it, "out of memory");
 	}
-	if (normalise(name) != 0) {
+	size_t dlen = strlen(name);
+	if (dlen > CPIO_NAME_MAX ||
+	    cpio_name_normalise(name, (uint32_t)dlen, name, (uint32_t)dlen + 1,
+				CPIO_NAME_STRIP_ROOT) <= 0) {
 		free(name);
 		free(src);
 		return fail(it, "%s: destination must be a relative path without '..'", sp->dest);

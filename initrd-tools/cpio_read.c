@@ -40,6 +40,38 @@ static int parse_hex8(const uint8_t *p, uint32_t *out)
 	return 0;
 }
 
+int cpio_name_normalise(const char *name, uint32_t len, char *out, uint32_t cap,
+			unsigned flags)
+{
+	uint32_t i = 0, o = 0;
+
+	if (len && name[0] == '/' && !(flags & CPIO_NAME_STRIP_ROOT))
+		return FWK_ERR_BADNAME;
+	while (i < len) {
+		while (i < len && name[i] == '/')
+			i++;
+		const uint32_t c = i;
+		while (i < len && name[i] != '/')
+			i++;
+		const uint32_t clen = i - c;
+		if (clen == 0 || (clen == 1 && name[c] == '.'))
+			continue;
+		if (clen == 2 && name[c] == '.' && name[c + 1] == '.')
+			return FWK_ERR_BADNAME;
+		if ((uint64_t)o + (o > 0) + clen + 1 > cap)
+			return FWK_ERR_NOSPACE;
+		/* Writing never overtakes reading: o < c whenever o > 0. */
+		if (o > 0)
+			out[o++] = '/';
+		memmove(out + o, name + c, clen);
+		o += clen;
+	}
+	if (cap == 0)
+		return FWK_ERR_NOSPACE;
+	out[o] = '\0';
+	return (int)o;
+}
+
 bool cpio_is_trailer(const char *name, uint32_t namelen)
 {
 	return namelen == sizeof(CPIO_TRAILER) - 1 &&

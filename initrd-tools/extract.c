@@ -138,39 +138,20 @@ static int xfail(struct xctx *x, const struct cpio_entry *e, const char *fmt, ..
  * *skip for the archive's own root ".". */
 static char *safe_name(const struct cpio_entry *e, const char **why, bool *skip)
 {
+	char *p = malloc(e->namelen + 1);
+
 	*skip = false;
-	if (e->namelen && e->name[0] == '/') {
-		*why = "absolute name refused";
-		return NULL;
-	}
-	char *p = malloc(e->namelen + 1), *out = p;
 	if (!p) {
 		*why = "out of memory";
 		return NULL;
 	}
-	const char *in = e->name, *end = e->name + e->namelen;
-	while (in < end) {
-		while (in < end && *in == '/')
-			in++;
-		const char *c = in;
-		while (in < end && *in != '/')
-			in++;
-		size_t len = (size_t)(in - c);
-		if (len == 0 || (len == 1 && c[0] == '.'))
-			continue;
-		if (len == 2 && c[0] == '.' && c[1] == '.') {
-			*why = "'..' component refused";
-			free(p);
-			return NULL;
-		}
-		if (out != p)
-			*out++ = '/';
-		memcpy(out, c, len);
-		out += len;
+	int n = cpio_name_normalise(e->name, e->namelen, p, e->namelen + 1, 0);
+	if (n < 0) {
+		*why = e->name[0] == '/' ? "absolute name refused" : "'..' component refused";
+		free(p);
+		return NULL;
 	}
-	*out = '\0';
-	if (out == p)
-		*skip = true;
+	*skip = n == 0;
 	return p;
 }
 

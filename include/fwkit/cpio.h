@@ -94,6 +94,20 @@ int cpio_next_entry(struct cpio_reader *r, struct cpio_entry *e);
  * fault, counted from c_ino = 0 in on-disk order (c_mode 1, c_filesize 6). */
 const char *cpio_stat_problem(const struct cpio_stat *st, int *field_index);
 
+/*
+ * Normalise an archive path name[0..len) into out[0..cap) (out may be name:
+ * the result is never longer): "./" prefixes, "." components and repeated
+ * or trailing slashes are dropped, and leading slashes too with
+ * CPIO_NAME_STRIP_ROOT.  Returns the length written, NUL-terminated (0 for
+ * the archive's root itself, such as "." or "./"), or
+ *   FWK_ERR_BADNAME  a ".." component, or an absolute name without
+ *                    CPIO_NAME_STRIP_ROOT
+ *   FWK_ERR_NOSPACE  out cannot hold the result and its NUL
+ */
+#define CPIO_NAME_STRIP_ROOT 1u
+int cpio_name_normalise(const char *name, uint32_t len, char *out, uint32_t cap,
+			unsigned flags);
+
 /* True when the name is "TRAILER!!!". */
 bool cpio_is_trailer(const char *name, uint32_t namelen);
 

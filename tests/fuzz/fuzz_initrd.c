@@ -68,6 +68,18 @@ static void check_entry(const uint8_t *buf, uint64_t len, const struct cpio_entr
 	if (e->format == CPIO_CRC && (e->st.mode & CPIO_S_IFMT) == CPIO_S_IFREG)
 		CHECK(cpio_crc_sum(e->data, e->st.size) == e->st.check);
 	sink += touch(e->name, e->namelen) + touch(e->data, e->st.size);
+
+	/* Normalising a name never grows it and leaves no "." or ".." part,
+	 * no empty part, and no slash at either end. */
+	char norm[CPIO_NAME_MAX + 1];
+	int n = cpio_name_normalise(e->name, e->namelen, norm, sizeof(norm), 0);
+	CHECK(n == FWK_ERR_BADNAME || (n >= 0 && (uint32_t)n <= e->namelen));
+	if (n > 0) {
+		CHECK(norm[0] != '/' && norm[n - 1] != '/' && norm[n] == '\0');
+		CHECK(strstr(norm, "//") == NULL && strcmp(norm, ".") != 0);
+		CHECK(strncmp(norm, "./", 2) != 0 && strncmp(norm, "../", 3) != 0);
+		CHECK(strstr(norm, "/./") == NULL && strstr(norm, "/../") == NULL);
+	}
 }
 
 static void check_fault(const struct fwk_fault *f, int rc, uint64_t len)

@@ -1433,10 +1433,41 @@ static void test_strerror(void **state)
 				  .test_func = test_nonhex_field, \
 				  .initial_state = &field_ix[ix] }
 
+/* Path normalisation shared by extraction and building. */
+static void test_name_normalise(void **state)
+{
+	(void)state;
+	static const struct { const char *in; unsigned flags; int rc; const char *out; } c[] = {
+		{ "./a//b/./c/", 0, 5, "a/b/c" },   { ".", 0, 0, "" },
+		{ "./", 0, 0, "" },                 { "...", 0, 3, "..." },
+		{ "a/.hidden", 0, 9, "a/.hidden" }, { "/abs", 0, FWK_ERR_BADNAME, NULL },
+		{ "//abs/x", CPIO_NAME_STRIP_ROOT, 5, "abs/x" },
+		{ "a/../b", 0, FWK_ERR_BADNAME, NULL }, { "a/..", 0, FWK_ERR_BADNAME, NULL },
+		{ "..", CPIO_NAME_STRIP_ROOT, FWK_ERR_BADNAME, NULL }, { "", 0, 0, "" },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char out[64];
+		uint32_t len = (uint32_t)strlen(c[i].in);
+		int rc = cpio_name_normalise(c[i].in, len, out, sizeof(out), c[i].flags);
+		if (rc != c[i].rc)
+			fail_msg("'%s': %d, want %d", c[i].in, rc, c[i].rc);
+		if (rc >= 0)
+			assert_string_equal(out, c[i].out);
+	}
+	/* In place, and exactly enough room versus one byte short. */
+	char buf[] = "./x//yy/";
+	assert_int_equal(cpio_name_normalise(buf, 8, buf, 5, 0), 4);
+	assert_string_equal(buf, "x/yy");
+	char small[4];
+	assert_int_equal(cpio_name_normalise("x/yy", 4, small, 4, 0), FWK_ERR_NOSPACE);
+	assert_int_equal(cpio_name_normalise(".", 1, small, 0, 0), FWK_ERR_NOSPACE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_entry_kinds),
+		cmocka_unit_test(test_name_normalise),
 		cmocka_unit_test(test_align16_data_offset),
 		cmocka_unit_test(test_align16_gnu_cpio_extracts),
 		cmocka_unit_test(test_reads_gnu_cpio_newc),
