@@ -427,7 +427,8 @@ int initrd_build(const char *out, const struct initrd_spec *specs,
 				goto done;
 		}
 		pos += st.size;
-		done_bytes += st.size * (S_ISREG(e->st.st_mode) ? 1u : 0u);
+		if (S_ISREG(e->st.st_mode))
+			done_bytes += st.size;
 		if (initrd_sink_write(sink, zeros, cpio_pad4(pos)))
 			goto sink_failed;
 		pos += cpio_pad4(pos);

@@ -24,12 +24,12 @@
  */
 struct outbuf {
 	uint8_t *p;
-	uint64_t len, cap, max;
+	uint64_t len, max; /* bytes written; the reservation's size */
 };
 
-static int out_reserve(struct outbuf *o, uint64_t want)
+/* Map the reservation on first use; FWK_ERR_LIMIT once it is full. */
+static int out_reserve(struct outbuf *o)
 {
-	(void)want;
 	if (o->p == NULL) {
 		void *p = mmap(NULL, (size_t)o->max, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -37,7 +37,6 @@ static int out_reserve(struct outbuf *o, uint64_t want)
 			return FWK_ERR_LIMIT;
 		madvise(p, (size_t)o->max, MADV_HUGEPAGE);
 		o->p = p;
-		o->cap = o->max;
 	}
 	return o->len < o->max ? 0 : FWK_ERR_LIMIT;
 }
@@ -58,7 +57,7 @@ static int do_gzip(const uint8_t *in, uint64_t len, struct outbuf *o,
 		return fail_msg(msg, n, FWK_ERR_LIMIT, "%s", "zlib initialisation failed");
 	uint64_t off = 0;
 	do {
-		if ((err = out_reserve(o, 1u << 16)) < 0)
+		if ((err = out_reserve(o)) < 0)
 			break;
 		if (z.avail_in == 0) {
 			uint64_t chunk = len - off > UINT32_MAX ? UINT32_MAX : len - off;
@@ -66,7 +65,7 @@ static int do_gzip(const uint8_t *in, uint64_t len, struct outbuf *o,
 			z.avail_in = (uInt)chunk;
 			off += chunk;
 		}
-		uint64_t room = o->cap - o->len > UINT32_MAX ? UINT32_MAX : o->cap - o->len;
+		uint64_t room = o->max - o->len > UINT32_MAX ? UINT32_MAX : o->max - o->len;
 		z.next_out = o->p + o->len;
 		z.avail_out = (uInt)room;
 		zr = inflate(&z, Z_NO_FLUSH);
@@ -106,10 +105,10 @@ static int do_lzma(bool xz, const uint8_t *in, uint64_t len, struct outbuf *o,
 	s.next_in = in;
 	s.avail_in = (size_t)len;
 	do {
-		if ((err = out_reserve(o, 1u << 16)) < 0)
+		if ((err = out_reserve(o)) < 0)
 			break;
 		s.next_out = o->p + o->len;
-		s.avail_out = (size_t)(o->cap - o->len);
+		s.avail_out = (size_t)(o->max - o->len);
 		size_t before = s.avail_out;
 		lr = lzma_code(&s, s.avail_in ? LZMA_RUN : LZMA_FINISH);
 		o->len += before - s.avail_out;
@@ -148,7 +147,7 @@ static int do_zstd(const uint8_t *in, uint64_t len, struct outbuf *o,
 
 	if (!d)
 		return fail_msg(msg, n, FWK_ERR_LIMIT, "%s", "zstd: out of memory");
-	if ((err = out_reserve(o, 0)) < 0)
+	if ((err = out_reserve(o)) < 0)
 		goto out;
 	do {
 		size_t fsize = ZSTD_findFrameCompressedSize(in + pos, (size_t)(len - pos));
@@ -187,7 +186,7 @@ static int do_bzip2(const uint8_t *in, uint64_t len, struct outbuf *o,
 		return fail_msg(msg, n, FWK_ERR_LIMIT, "%s", "bzip2: initialisation failed");
 	uint64_t off = 0;
 	do {
-		if ((err = out_reserve(o, 1u << 16)) < 0)
+		if ((err = out_reserve(o)) < 0)
 			break;
 		if (b.avail_in == 0) {
 			uint64_t chunk = len - off > UINT32_MAX ? UINT32_MAX : len - off;
@@ -195,7 +194,7 @@ static int do_bzip2(const uint8_t *in, uint64_t len, struct outbuf *o,
 			b.avail_in = (unsigned)chunk;
 			off += chunk;
 		}
-		uint64_t room = o->cap - o->len > UINT32_MAX ? UINT32_MAX : o->cap - o->len;
+		uint64_t room = o->max - o->len > UINT32_MAX ? UINT32_MAX : o->max - o->len;
 		b.next_out = (char *)o->p + o->len;
 		b.avail_out = (unsigned)room;
 		br = BZ2_bzDecompress(&b);
@@ -241,9 +240,9 @@ static int do_lz4(const uint8_t *in, uint64_t len, struct outbuf *o,
 			err = fail_msg(msg, n, FWK_ERR_TRUNCATED, "%s", "lz4: block runs past the end");
 			break;
 		}
-		if ((err = out_reserve(o, LZ4_LEGACY_BLOCK)) < 0)
+		if ((err = out_reserve(o)) < 0)
 			break;
-		uint64_t room = o->cap - o->len;
+		uint64_t room = o->max - o->len;
 		int got = LZ4_decompress_safe((const char *)in + off + 4,
 					      (char *)o->p + o->len, (int)csize,
 					      room > LZ4_LEGACY_BLOCK ? (int)LZ4_LEGACY_BLOCK : (int)room);
@@ -352,7 +351,7 @@ static int do_lzo(const uint8_t *in, uint64_t len, struct outbuf *o,
 	if (flags & (LZOP_EXTRA_FIELD | LZOP_MULTIPART | LZOP_FILTER))
 		return fail_msg(msg, n, FWK_ERR_UNSUPPORTED, "%s",
 				"lzo: extra field, multipart or filter (the kernel reads none)");
-	if ((err = out_reserve(o, 0)) < 0)
+	if ((err = out_reserve(o)) < 0)
 		return err;
 
 	for (;;) {
