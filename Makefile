@@ -17,20 +17,28 @@ FUZZ_SECONDS ?= 60
 # The core: freestanding, no allocation, no I/O.  Every source here is also
 # compiled with -ffreestanding -nostdlib and link-checked.
 CORE_SRC := initrd-tools/error.c initrd-tools/cpio_read.c \
-	    initrd-tools/cpio_write.c initrd-tools/segment.c
+	    initrd-tools/cpio_write.c initrd-tools/segment.c \
+	    override/acpi_table.c override/acpi_dump.c override/acpi_plan.c \
+	    override/acpi_verify.c blobs/sha256.c taint/taint.c taint/ledger.c \
+	    taint/tcg.c
 # The hosted layer: files, decompression, extraction, image building.
 HOST_SRC := initrd-tools/decompress.c initrd-tools/image.c \
 	    initrd-tools/extract.c initrd-tools/build.c initrd-tools/compress.c
-CLI_SRC  := cli/main.c cli/util.c cli/json.c cli/initrd.c
+CLI_SRC  := cli/main.c cli/util.c cli/json.c cli/initrd.c cli/acpi.c cli/tables.c \
+	    cli/taint.c cli/boot.c
 
-UNIT_TESTS := test_cpio test_segment test_image
+# Every tests/<module>/test_*.c is a cmocka program.
+UNIT_TEST_SRC := $(wildcard tests/*/test_*.c)
+UNIT_TESTS := $(notdir $(UNIT_TEST_SRC:.c=))
+vpath test_%.c $(sort $(dir $(UNIT_TEST_SRC)))
 
 LIB_OBJ  := $(CORE_SRC:%.c=$(B)/obj/%.o) $(HOST_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
 FS_OBJ   := $(CORE_SRC:%.c=$(B)/freestanding/%.o)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o) $(HOST_SRC:%.c=$(B)/asan/%.o)
-HEADERS  := $(wildcard include/fwkit/*.h)
+PUB_HEADERS := $(wildcard include/fwkit/*.h)
+HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h)
 
 .PHONY: all deps demo check test unit cli-tests fuzz fuzz-build bench install \
 	uninstall clean core-check
@@ -56,6 +64,11 @@ $(B)/libfwkit.a: $(LIB_OBJ)
 
 $(B)/fwkit: $(CLI_OBJ) $(B)/libfwkit.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(B)/libfwkit.a $(LIBS)
+
+# A static build for initramfs images that carry no shared libraries (the
+# QEMU boot tests' busybox initramfs).
+$(B)/fwkit-static: $(CLI_OBJ) $(B)/libfwkit.a
+	$(CC) $(CFLAGS) -static -o $@ $(CLI_OBJ) $(B)/libfwkit.a $(LIBS)
 
 $(B)/fwkit-asan: $(CLI_SRC:%.c=$(B)/asan/%.o) $(ASAN_OBJ)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
@@ -88,15 +101,15 @@ demo:
 # fuzz run, all under ASan+UBSan; one summary line at the end.
 check:
 	@sh mk/deps.sh check
-	@$(MAKE) --no-print-directory all $(B)/fwkit-asan $(UNIT_TESTS:%=$(B)/tests/%) fuzz-build
+	@$(MAKE) --no-print-directory all $(B)/fwkit-asan $(B)/fwkit-static $(UNIT_TESTS:%=$(B)/tests/%) fuzz-build
 	@sh tests/run.sh $(B)
 
-$(B)/tests/%: tests/initrd/%.c tests/support/testkit.c tests/support/testkit.h $(ASAN_OBJ)
+$(B)/tests/%: %.c tests/support/testkit.c tests/support/testkit.h $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(HOST_DEFS) -o $@ $< tests/support/testkit.c \
 		$(ASAN_OBJ) -lcmocka $(LIBS)
 
-FUZZERS := fuzz_initrd fuzz_image
+FUZZERS := $(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c)))
 fuzz-build: $(FUZZERS:%=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HOST_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -118,7 +131,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(B)/fwkit $(DESTDIR)$(PREFIX)/bin/fwkit
 	install -m 0644 $(B)/libfwkit.a $(DESTDIR)$(PREFIX)/lib/libfwkit.a
-	install -m 0644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/fwkit/
+	install -m 0644 $(PUB_HEADERS) $(DESTDIR)$(PREFIX)/include/fwkit/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@LIBS@|$(LIBS)|' mk/fwkit.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/fwkit.pc
 	install -m 0644 docs/man/fwkit.1 $(DESTDIR)$(PREFIX)/share/man/man1/fwkit.1

@@ -31,6 +31,12 @@ struct input {
 int input_open(struct input *in, const char *path); /* 0, or -1 after msg() */
 void input_release(struct input *in);
 
+/* Write data to path through a temp file beside it, fsync'ed and renamed
+ * into place; 0, or EXIT_BAD after one message naming path. */
+int output_write(const char *path, const void *data, size_t len);
+/* The part of path after its last '/'. */
+const char *path_base(const char *path);
+
 /* Parse an unsigned number (decimal or 0x hex) no greater than max. */
 bool parse_u64(const char *s, uint64_t max, uint64_t *out);
 
@@ -51,10 +57,17 @@ void json_str(struct json *j, const char *s);
 void json_strn(struct json *j, const char *s, size_t n);
 void json_u64(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
+/* Bytes of a fixed-width binary field: printable ASCII as is, every other
+ * byte as \u00XX (as if Latin-1), so the output is always valid JSON. */
+void json_bytes(struct json *j, const void *p, size_t n);
 /* key + value in one call */
 void json_kstr(struct json *j, const char *key, const char *s);
 void json_ku64(struct json *j, const char *key, uint64_t v);
 
 int cmd_initrd(int argc, char **argv);
+int cmd_acpi(int argc, char **argv);
+int cmd_boot(int argc, char **argv);
+int cmd_taint(int argc, char **argv);
 
 #endif /* FWKIT_CLI_H */

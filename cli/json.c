@@ -97,3 +97,26 @@ void json_ku64(struct json *j, const char *key, uint64_t v)
 	json_key(j, key);
 	json_u64(j, v);
 }
+
+void json_null(struct json *j)
+{
+	sep(j);
+	fputs("null", j->f);
+}
+
+void json_bytes(struct json *j, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	sep(j);
+	fputc('"', j->f);
+	for (size_t i = 0; i < n; i++) {
+		if (b[i] == '"' || b[i] == '\\')
+			fprintf(j->f, "\\%c", b[i]);
+		else if (b[i] < 0x20 || b[i] >= 0x7f)
+			fprintf(j->f, "\\u%04x", b[i]);
+		else
+			fputc(b[i], j->f);
+	}
+	fputc('"', j->f);
+}

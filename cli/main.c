@@ -12,6 +12,9 @@ static const char main_help[] =
 	"\n"
 	"Commands:\n"
 	"  initrd ls|extract|build|prepend   read and write multi-segment initramfs images\n"
+	"  acpi info|check|fix|compile|pack  check ACPI tables and ship them in an initrd\n"
+	"  boot verify                       in the initramfs: confirm, taint and record\n"
+	"  taint show|decode                 the kernel's taint bits and fwkit's ledger\n"
 	"\n"
 	"Run 'fwkit COMMAND --help' for a command's options.  Exit status: 0 success,\n"
 	"1 a finding to act on, 2 bad usage or bad input.\n";
@@ -32,6 +35,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "initrd"))
 		return cmd_initrd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "acpi"))
+		return cmd_acpi(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "boot"))
+		return cmd_boot(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "taint"))
+		return cmd_taint(argc - 1, argv + 1);
 	fprintf(stderr, "fwkit: unknown command '%s' (see 'fwkit --help')\n", argv[1]);
 	return EXIT_BAD;
 }

@@ -133,3 +133,55 @@ bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 	*out = v;
 	return true;
 }
+
+int output_write(const char *path, const void *data, size_t len)
+{
+	/* Temp file beside the target, so the rename stays on one filesystem. */
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		return bad("%s: out of memory", path);
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".fwkit-XXXXXX", 14);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(tmp);
+		return bad("%s: cannot create a temporary file: %s", path, strerror(e));
+	}
+	const uint8_t *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto fail;
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return bad("%s: cannot write: %s", path, strerror(e ? e : EIO));
+}
+
+const char *path_base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}

@@ -9,8 +9,8 @@ build="gcc make libc6-dev binutils pkg-config zlib1g-dev liblzma-dev libzstd-dev
 # is compared with, and what the QEMU boot test runs.
 check="$build libcmocka-dev clang libclang-rt-14-dev cpio libarchive-tools iucode-tool
 	initramfs-tools busybox-static qemu-system-x86 python3 zstd xz-utils gzip bzip2 lz4 lzop
-	man-db kmod util-linux"
-demo="$build cpio iucode-tool"
+	man-db kmod util-linux acpica-tools tpm2-tools"
+demo="$build cpio iucode-tool acpica-tools"
 bench="$check hyperfine time jq"
 
 case "${1:-check}" in
