@@ -225,6 +225,8 @@ int table_set_add_image_tables(struct table_set *s, const char *path, const uint
 			       uint64_t len, uint32_t *found)
 {
 	struct initrd_image img;
+
+	memset(&img, 0, sizeof(img));
 	uint32_t before = s->n;
 
 	int rc = initrd_image_open(&img, data, len);
