@@ -3,6 +3,9 @@
 
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+# initramfs-tools and dracut read hooks only from fixed places, not PREFIX.
+INITRAMFS_TOOLS_DIR ?= /etc/initramfs-tools
+DRACUT_MODULES_DIR  ?= /usr/lib/dracut/modules.d
 CC       ?= cc
 CLANG    ?= clang
 CFLAGS   ?= -O2 -g
@@ -135,12 +138,23 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@LIBS@|$(LIBS)|' mk/fwkit.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/fwkit.pc
 	install -m 0644 docs/man/fwkit.1 $(DESTDIR)$(PREFIX)/share/man/man1/fwkit.1
+	install -D -m 0755 integration/initramfs-tools/hooks/fwkit \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/fwkit
+	install -D -m 0755 integration/initramfs-tools/scripts/init-top/fwkit \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-top/fwkit
+	install -D -m 0755 integration/dracut/90fwkit/module-setup.sh \
+		$(DESTDIR)$(DRACUT_MODULES_DIR)/90fwkit/module-setup.sh
+	install -D -m 0755 integration/dracut/90fwkit/fwkit-verify.sh \
+		$(DESTDIR)$(DRACUT_MODULES_DIR)/90fwkit/fwkit-verify.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/fwkit $(DESTDIR)$(PREFIX)/lib/libfwkit.a \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig/fwkit.pc \
 		$(DESTDIR)$(PREFIX)/share/man/man1/fwkit.1
 	rm -rf $(DESTDIR)$(PREFIX)/include/fwkit
+	rm -f $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/fwkit \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-top/fwkit
+	rm -rf $(DESTDIR)$(DRACUT_MODULES_DIR)/90fwkit
 
 clean:
 	rm -rf $(B)

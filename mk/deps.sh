@@ -9,7 +9,7 @@ build="gcc make libc6-dev binutils pkg-config zlib1g-dev liblzma-dev libzstd-dev
 # is compared with, and what the QEMU boot test runs.
 check="$build libcmocka-dev clang libclang-rt-14-dev cpio libarchive-tools iucode-tool
 	initramfs-tools busybox-static qemu-system-x86 python3 zstd xz-utils gzip bzip2 lz4 lzop
-	man-db kmod util-linux acpica-tools tpm2-tools"
+	man-db kmod util-linux acpica-tools tpm2-tools udev"
 demo="$build cpio iucode-tool acpica-tools"
 bench="$check hyperfine time jq"
 

@@ -11,8 +11,14 @@ D="$W/dest"
 make -s -C "$FWKIT_ROOT" install DESTDIR="$D" PREFIX=/usr > "$W/log" 2>&1 || { cat "$W/log"; die "make install failed"; }
 for f in bin/fwkit lib/libfwkit.a lib/pkgconfig/fwkit.pc include/fwkit/cpio.h \
 	 include/fwkit/initrd.h include/fwkit/initrd_image.h include/fwkit/env.h \
-	 include/fwkit/error.h share/man/man1/fwkit.1; do
+	 include/fwkit/error.h include/fwkit/acpi.h include/fwkit/taint.h \
+	 include/fwkit/sha256.h share/man/man1/fwkit.1; do
 	check "installed /usr/$f" test -s "$D/usr/$f"
+done
+for f in etc/initramfs-tools/hooks/fwkit etc/initramfs-tools/scripts/init-top/fwkit \
+	 usr/lib/dracut/modules.d/90fwkit/module-setup.sh \
+	 usr/lib/dracut/modules.d/90fwkit/fwkit-verify.sh; do
+	check "installed executable /$f" test -x "$D/$f"
 done
 check "the man page renders" sh -c "man -l '$D/usr/share/man/man1/fwkit.1' 2>/dev/null | grep -q 'fwkit initrd ls'"
 check "the installed command runs" "$D/usr/bin/fwkit" --version
