@@ -695,13 +695,6 @@ static int do_compile(const char *src, const char *out)
 
 /* ---- pack --------------------------------------------------------------- */
 
-static uint32_t epoch_mtime(void)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	uint64_t v;
-	return s && parse_u64(s, UINT32_MAX, &v) ? (uint32_t)v : 0;
-}
-
 static int do_pack(const char *out, const char *image, const char *src, bool lockdown,
 		   bool force, char **files, int n)
 {
@@ -714,15 +707,24 @@ static int do_pack(const char *out, const char *image, const char *src, bool loc
 			if (!strcmp(path_base(files[i]), path_base(files[k])))
 				return bad("%s: Name: %s also has this name in %s", files[i],
 					   files[k], ACPI_INITRD_PREFIX);
+	uint32_t mtime;
+	if (source_date_epoch(&mtime) != 0)
+		return EXIT_BAD;
+	/* An image's tables would be packed from the wrong files: refuse it. */
+	for (int i = 0; i < n; i++) {
+		char magic[5] = "";
+		FILE *f = fopen(files[i], "rb");
+		if (!f)
+			return bad("%s: %s", files[i], strerror(errno));
+		size_t got = fread(magic, 1, sizeof(magic), f);
+		fclose(f);
+		if (got == sizeof(magic) && !memcmp(magic, "07070", 5))
+			return bad("%s: pack takes table files, not an initrd (use --initrd IMAGE)",
+				   files[i]);
+	}
 	if (table_set_load_candidates(&cs, files, n) != 0)
 		return EXIT_BAD;
 	uint32_t ours = cs.n;
-	for (uint32_t i = 0; i < ours; i++)
-		if (!strchr(cs.f[i].path, ':') && cs.f[i].len >= 6 &&
-		    !memcmp(cs.f[i].data, "07070", 5)) {
-			table_set_free(&cs);
-			return bad("%s: pack takes table files, not an initrd", files[i]);
-		}
 	if (image) {
 		if (input_open(&img, image) != 0) {
 			table_set_free(&cs);
@@ -793,7 +795,7 @@ static int do_pack(const char *out, const char *image, const char *src, bool loc
 			/* No data alignment: it would pad names with NULs and make
 			 * the kernel warn about their length. */
 			struct initrd_build_opts bo = { .compress = INITRD_CPIO, .block = 512,
-							.mtime = epoch_mtime() };
+							.mtime = mtime };
 			char err[768];
 			if (initrd_build(out, specs, ours, &bo, image ? img.data : NULL,
 					 image ? img.len : 0, err, sizeof(err)))
@@ -868,7 +870,7 @@ int cmd_acpi(int argc, char **argv)
 						   optarg);
 			set_rev = true;
 			break;
-		default: return usage_error(cmd, "bad option");
+		default: return bad_option(cmd, argv + 1);
 		}
 	}
 	char **args = argv + 1 + optind;

@@ -124,10 +124,14 @@ static char *read_kmsg(const char *path)
 	return buf;
 }
 
-/* "override [DSDT-BOCHS -BXPC    ]" in the log, as the kernel prints it. */
-static enum acpi_log_hint log_hint(const char *log, const struct acpi_header *h)
+/* "override [DSDT-BOCHS -BXPC    ]" in the log, as the kernel prints it;
+ * or, when the log shows the kernel read the file ("DSDT ACPI table found
+ * in initrd [kernel/firmware/acpi/NAME]", NAME cut to 17 characters) but
+ * upgraded nothing with its IDs, ACPI_LOG_NEITHER. */
+static enum acpi_log_hint log_hint(const char *log, const struct acpi_header *h,
+				   const char *name)
 {
-	char want[64];
+	char want[128];
 
 	if (!log)
 		return ACPI_LOG_UNKNOWN;
@@ -141,6 +145,10 @@ static enum acpi_log_hint log_hint(const char *log, const struct acpi_header *h)
 		 h->oem_id, h->oem_table_id);
 	if (strstr(log, want))
 		return ACPI_LOG_INSTALL;
+	snprintf(want, sizeof(want), "%.4s ACPI table found in initrd [%s%.17s]", h->signature,
+		 ACPI_INITRD_PREFIX, name);
+	if (strstr(log, want))
+		return ACPI_LOG_NEITHER;
 	return ACPI_LOG_UNKNOWN;
 }
 
@@ -255,7 +263,7 @@ static int do_verify(const struct verify_paths *vp)
 	table_set_targets(&live, t);
 	for (uint32_t i = 0; i < cs.n; i++) {
 		memcpy(csha[i], cs.f[i].sha256, 32);
-		hints[i] = cs.f[i].have_header ? log_hint(log, &cs.f[i].h) : ACPI_LOG_UNKNOWN;
+		hints[i] = cs.f[i].have_header ? log_hint(log, &cs.f[i].h, cs.f[i].name) : ACPI_LOG_UNKNOWN;
 	}
 	for (uint32_t i = 0; i < live.n; i++)
 		memcpy(lsha[i], live.f[i].sha256, 32);
@@ -375,7 +383,7 @@ int cmd_boot(int argc, char **argv)
 		case 'k': vp.kmsg = optarg; break;
 		case 'l': vp.ledger = optarg; break;
 		case 'L': vp.lockdown = optarg; break;
-		default: return usage_error("boot verify", "bad option");
+		default: return bad_option("boot verify", argv + 1);
 		}
 	}
 	if (argc - 1 - optind != 0)

@@ -37,6 +37,13 @@ int output_write(const char *path, const void *data, size_t len);
 /* The part of path after its last '/'. */
 const char *path_base(const char *path);
 
+/* After getopt_long returned '?' (opterr is 0): one usage line naming the
+ * option; args is the vector given to getopt_long.  Returns EXIT_BAD. */
+int bad_option(const char *cmd, char **args);
+/* The mtime for written entries: $SOURCE_DATE_EPOCH, or 0 when unset; a
+ * malformed value is EXIT_BAD after one message. */
+int source_date_epoch(uint32_t *mtime);
+
 /* Parse an unsigned number (decimal or 0x hex) no greater than max. */
 bool parse_u64(const char *s, uint64_t max, uint64_t *out);
 

@@ -254,17 +254,6 @@ static bool parse_compress(const char *s, enum initrd_format *out)
 }
 
 /* SOURCE_DATE_EPOCH, as reproducible-builds.org defines it, or 0. */
-static int build_mtime(uint32_t *mtime)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	uint64_t v = 0;
-
-	if (s && *s && !parse_u64(s, UINT32_MAX, &v))
-		return bad("SOURCE_DATE_EPOCH: '%s' is not a time in seconds (0..4294967295)", s);
-	*mtime = (uint32_t)v;
-	return 0;
-}
-
 /* Turn SPEC arguments into specs; DEST=SRC splits at the first '='. */
 static int parse_specs(const char *cmd, char **args, int n, bool need_dest,
 		       struct initrd_spec *specs)
@@ -339,7 +328,7 @@ int cmd_initrd(int argc, char **argv)
 			align_set = true;
 			break;
 		default:
-			return usage_error(cmd, "bad option");
+			return bad_option(cmd, argv + 1);
 		}
 	}
 	char **args = argv + 1 + optind;
@@ -359,7 +348,7 @@ int cmd_initrd(int argc, char **argv)
 	/* build and prepend */
 	if (!out)
 		return usage_error(cmd, "-o OUT is required");
-	int rc = build_mtime(&bo.mtime);
+	int rc = source_date_epoch(&bo.mtime);
 	if (rc)
 		return rc;
 	struct progress prog;

@@ -2,6 +2,7 @@
 /* main.c - the fwkit command: dispatch to the command groups. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <string.h>
 
 static const char main_help[] =
@@ -21,6 +22,7 @@ static const char main_help[] =
 
 int main(int argc, char **argv)
 {
+	opterr = 0; /* every command prints its own one-line option errors */
 	if (argc < 2) {
 		fputs(main_help, stderr);
 		return EXIT_BAD;

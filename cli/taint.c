@@ -311,7 +311,7 @@ int cmd_taint(int argc, char **argv)
 			if (!parse_u64(optarg, 23, &pcr))
 				return usage_error(cmd, "--pcr: '%s' is not a PCR index 0..23", optarg);
 			break;
-		default: return usage_error(cmd, "bad option");
+		default: return bad_option(cmd, argv + 1);
 		}
 	}
 	char **args = argv + 1 + optind;

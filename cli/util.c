@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -184,4 +185,24 @@ const char *path_base(const char *path)
 {
 	const char *s = strrchr(path, '/');
 	return s ? s + 1 : path;
+}
+
+int bad_option(const char *cmd, char **args)
+{
+	const char *arg = optind > 0 ? args[optind - 1] : "?";
+
+	if (optopt && optopt != '?')
+		return usage_error(cmd, "-%c: unknown option, or its value is missing", optopt);
+	return usage_error(cmd, "'%s': unknown option, or its value is missing", arg);
+}
+
+int source_date_epoch(uint32_t *mtime)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	uint64_t v = 0;
+
+	if (s && *s && !parse_u64(s, UINT32_MAX, &v))
+		return bad("SOURCE_DATE_EPOCH: '%s' is not a time in seconds (0..4294967295)", s);
+	*mtime = (uint32_t)v;
+	return 0;
 }

@@ -65,6 +65,13 @@ int acpi_verify(const struct acpi_candidate *c, const uint8_t (*cand_sha)[32],
 			e->live = same;
 			enum acpi_log_hint hint = hints ? hints[i] : ACPI_LOG_UNKNOWN;
 			bool override;
+			if (hint == ACPI_LOG_NEITHER) {
+				/* Live bytes equal to ours, yet no upgrade: the
+				 * firmware's own table was packed unchanged. */
+				e->outcome = ACPI_NOT_APPLIED;
+				e->why = ACPI_V_SAME_AS_FIRMWARE;
+				continue;
+			}
 			if (hint != ACPI_LOG_UNKNOWN)
 				override = hint == ACPI_LOG_OVERRIDE;
 			else
@@ -123,6 +130,9 @@ const char *acpi_verify_text(enum acpi_verify_why why)
 		return "the kernel's checks reject it";
 	case ACPI_V_ROOT_TABLE:
 		return "an RSDT/XSDT from the initrd is never used";
+	case ACPI_V_SAME_AS_FIRMWARE:
+		return "it is the firmware's own table, unchanged: the kernel read it "
+		       "and dropped it, nothing was overridden";
 	case ACPI_V_NOT_TAKEN:
 		return "the kernel did not take it: is it in the first, uncompressed "
 		       "cpio of the initrd, and is the kernel built with "

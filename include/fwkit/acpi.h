@@ -274,7 +274,9 @@ enum acpi_verify_why {
 	ACPI_V_LOCKDOWN,             /* the kernel is locked down */
 	ACPI_V_REJECTED,             /* the kernel's checks refuse it (plan.reason) */
 	ACPI_V_ROOT_TABLE,           /* RSDT/XSDT: never used */
-	ACPI_V_NOT_TAKEN             /* it should have been taken and was not */
+	ACPI_V_NOT_TAKEN,            /* it should have been taken and was not */
+	ACPI_V_SAME_AS_FIRMWARE      /* the firmware's own table, unchanged: the
+					kernel read it and used it for nothing */
 };
 
 /* What the kernel log said about a candidate, when the caller could read it
@@ -282,7 +284,8 @@ enum acpi_verify_why {
 enum acpi_log_hint {
 	ACPI_LOG_UNKNOWN = 0,
 	ACPI_LOG_OVERRIDE,
-	ACPI_LOG_INSTALL
+	ACPI_LOG_INSTALL,
+	ACPI_LOG_NEITHER /* the log shows the kernel read it, and no upgrade */
 };
 
 struct acpi_verify_entry {
