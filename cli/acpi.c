@@ -833,15 +833,11 @@ int cmd_acpi(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	if (argc < 2) {
-		fputs(acpi_help, stderr);
-		return EXIT_BAD;
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(acpi_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_BAD : EXIT_OK;
 	}
 	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
-		fputs(acpi_help, stdout);
-		return EXIT_OK;
-	}
 	char cmd[32];
 	snprintf(cmd, sizeof(cmd), "acpi %s", sub);
 	if (strcmp(sub, "info") && strcmp(sub, "check") && strcmp(sub, "fix") &&

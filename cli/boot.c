@@ -353,15 +353,11 @@ int cmd_boot(int argc, char **argv)
 		{ "lockdown", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	if (argc < 2) {
-		fputs(boot_help, stderr);
-		return EXIT_BAD;
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(boot_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_BAD : EXIT_OK;
 	}
 	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
-		fputs(boot_help, stdout);
-		return EXIT_OK;
-	}
 	if (strcmp(sub, "verify"))
 		return usage_error("boot", "unknown command '%s'", sub);
 	struct verify_paths vp = {

@@ -279,15 +279,11 @@ int cmd_taint(int argc, char **argv)
 		{ "pcr", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
-	if (argc < 2) {
-		fputs(taint_help, stderr);
-		return EXIT_BAD;
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(taint_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_BAD : EXIT_OK;
 	}
 	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
-		fputs(taint_help, stdout);
-		return EXIT_OK;
-	}
 	char cmd[32];
 	snprintf(cmd, sizeof(cmd), "taint %s", sub);
 	if (strcmp(sub, "show") && strcmp(sub, "decode"))

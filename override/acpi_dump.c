@@ -18,17 +18,6 @@ struct cur {
 	uint64_t count;   /* bytes so far */
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -59,10 +48,10 @@ static bool read_hex(const char *text, uint64_t *p, uint64_t end, uint64_t *v)
 	uint64_t i = *p, n = 0;
 
 	*v = 0;
-	while (i < end && hexval(text[i]) >= 0) {
+	while (i < end && fwk_hex_digit(text[i]) >= 0) {
 		if (++n > 16)
 			return false;
-		*v = *v << 4 | (uint64_t)hexval(text[i]);
+		*v = *v << 4 | (uint64_t)fwk_hex_digit(text[i]);
 		i++;
 	}
 	*p = i;
@@ -154,7 +143,7 @@ static int data_line(const char *text, const struct line *l, uint64_t p,
 		return bad(f, p, "no blank after the offset's ':'");
 	p++;
 	for (;;) {
-		if (l->end - p < 2 || hexval(text[p]) < 0 || hexval(text[p + 1]) < 0)
+		if (l->end - p < 2 || fwk_hex_digit(text[p]) < 0 || fwk_hex_digit(text[p + 1]) < 0)
 			return bad(f, p, "not two hexadecimal digits");
 		if (*used >= cap)
 			return fwk_fail(f, FWK_ERR_NOSPACE, p, "line",
@@ -162,7 +151,7 @@ static int data_line(const char *text, const struct line *l, uint64_t p,
 		if (c->count + n >= UINT32_MAX)
 			return fwk_fail(f, FWK_ERR_LIMIT, p, "line",
 					"a table longer than 4 GiB");
-		out[(*used)++] = (uint8_t)(hexval(text[p]) << 4 | hexval(text[p + 1]));
+		out[(*used)++] = (uint8_t)(fwk_hex_digit(text[p]) << 4 | fwk_hex_digit(text[p + 1]));
 		n++;
 		p += 2;
 		if (p == l->end)

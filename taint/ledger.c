@@ -341,17 +341,6 @@ static int expect(struct parser *ps, char c, const char *field, const char *what
 	return 0;
 }
 
-static int hex_val(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* What to report when a decoded string does not fit its buffer. */
 struct too_long {
 	int error;        /* FWK_ERR_LIMIT for text, FWK_ERR_BADFIELD elsewhere */
@@ -403,7 +392,7 @@ static int parse_escape(struct parser *ps, const char *field, uint8_t *c,
 
 		if (at + i >= ps->len)
 			return truncated(ps, "the line ends inside an escape");
-		d = hex_val(ps->p[at + i]);
+		d = fwk_hex_digit(ps->p[at + i]);
 		if (d < 0)
 			return bad(ps, at, field, "a \\u escape without 4 hex digits");
 		v = v << 4 | (unsigned)d;
@@ -513,8 +502,8 @@ static int parse_digest(struct parser *ps, const char *field,
 	if (n != 2 * SHA256_DIGEST_SIZE)
 		return bad(ps, start, field, "not 64 hex digits");
 	for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
-		int hi = hex_val((uint8_t)hex[2 * i]);
-		int lo = hex_val((uint8_t)hex[2 * i + 1]);
+		int hi = fwk_hex_digit((uint8_t)hex[2 * i]);
+		int lo = fwk_hex_digit((uint8_t)hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return bad(ps, start, field, "not 64 hex digits");

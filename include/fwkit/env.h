@@ -46,4 +46,16 @@ static inline uint32_t fwk_be32(const void *p)
 	       (uint32_t)b[0] << 24;
 }
 
+/* The value of one hex digit (either case), or -1. */
+static inline int fwk_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif /* FWKIT_ENV_H */

@@ -120,26 +120,8 @@ check "dracut's module_install calls install() as a function, not in a subshell"
 	grep -q 'moddir="$_moddir" install$' "$DR/lib/dracut-init.sh"
 
 # --- the tables and their references (as in initramfs-tools-hook.sh)
-cat > "$W/src/hooktest.dsl" <<'EOF'
-DefinitionBlock ("", "SSDT", 2, "FWKIT ", "HOOKTEST", 0x00000001)
-{
-    Name (FWKV, 0x2A)
-    Method (FWKM, 0, NotSerialized)
-    {
-        Return (FWKV)
-    }
-}
-EOF
-cat > "$W/src/hookaml.dsl" <<'EOF'
-DefinitionBlock ("", "SSDT", 2, "FWKIT ", "HOOKAML ", 0x00000003)
-{
-    Device (\_SB.FWKD)
-    {
-        Name (_HID, "FWK0001")
-        Name (_STA, 0x0F)
-    }
-}
-EOF
+cp "$FWKIT_ROOT/tests/real/fixtures/hooktest.dsl" "$FWKIT_ROOT/tests/real/fixtures/hookaml.dsl" "$W/src/" ||
+	die "cannot copy the ASL fixtures"
 for t in hooktest hookaml; do
 	iasl -p "$W/ref/$t" "$W/src/$t.dsl" > "$W/iasl.log" 2>&1 ||
 		die "iasl cannot compile $t.dsl: $(grep -i error "$W/iasl.log" | head -n 2)"

@@ -55,26 +55,8 @@ mkdir -p "$W/src" "$W/ref" "$W/acpi" "$W/tmp" "$W/fw-clean" "$W/fw-drop" "$W/uco
 # --- the tables: two SSDTs of our own, one shipped as .dsl (the hook
 # compiles it) and one as the .aml iasl makes; iasl's output is the
 # reference for the bytes in the image
-cat > "$W/src/hooktest.dsl" <<'EOF'
-DefinitionBlock ("", "SSDT", 2, "FWKIT ", "HOOKTEST", 0x00000001)
-{
-    Name (FWKV, 0x2A)
-    Method (FWKM, 0, NotSerialized)
-    {
-        Return (FWKV)
-    }
-}
-EOF
-cat > "$W/src/hookaml.dsl" <<'EOF'
-DefinitionBlock ("", "SSDT", 2, "FWKIT ", "HOOKAML ", 0x00000003)
-{
-    Device (\_SB.FWKD)
-    {
-        Name (_HID, "FWK0001")
-        Name (_STA, 0x0F)
-    }
-}
-EOF
+cp "$FWKIT_ROOT/tests/real/fixtures/hooktest.dsl" "$FWKIT_ROOT/tests/real/fixtures/hookaml.dsl" "$W/src/" ||
+	die "cannot copy the ASL fixtures"
 for t in hooktest hookaml; do
 	iasl -p "$W/ref/$t" "$W/src/$t.dsl" > "$W/iasl.log" 2>&1 ||
 		die "iasl cannot compile $t.dsl: $(grep -i error "$W/iasl.log" | head -n 2)"
