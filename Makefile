@@ -114,7 +114,7 @@ $(B)/tests/%: %.c tests/support/testkit.c tests/support/testkit.h $(ASAN_OBJ)
 
 FUZZERS := $(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c)))
 fuzz-build: $(FUZZERS:%=$(B)/fuzz/%)
-$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(HOST_SRC) $(HEADERS)
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzzkit.h $(CORE_SRC) $(HOST_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(HOST_DEFS) \
 		-o $@ $< $(CORE_SRC) $(HOST_SRC) $(LIBS)

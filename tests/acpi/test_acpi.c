@@ -94,26 +94,6 @@ static void expect_fault(const uint8_t *b, size_t n, int err, const char *field)
 	assert_true(f.offset <= n);
 }
 
-/* The shared corpus: $FWKIT_SHARED, else ../shared beside the repository
- * ($FWKIT_ROOT, else the current directory, the repository's root). */
-static const char *shared_dir(void)
-{
-	static char dir[PATH_MAX];
-	char rel[PATH_MAX];
-	const char *env = getenv("FWKIT_SHARED");
-	const char *root = getenv("FWKIT_ROOT");
-
-	if (env && *env)
-		snprintf(rel, sizeof(rel), "%s", env);
-	else
-		snprintf(rel, sizeof(rel), "%s%s../shared", root ? root : "",
-			 root ? "/" : "");
-	if (!realpath(rel, dir))
-		fail_msg("shared corpus %s is missing (set FWKIT_SHARED or run "
-			 "from the repository root)", rel);
-	return dir;
-}
-
 /* The allowlist as the brief states it, kept apart from the library's. */
 static const char *const allow[] = {
 	"BERT", "BGRT", "CPEP", "ECDT", "EINJ", "ERST", "HEST", "APIC",

@@ -22,24 +22,6 @@
 
 #define MAXT 128
 
-static const char *shared_dir(void)
-{
-	static char dir[PATH_MAX];
-	char rel[PATH_MAX];
-	const char *env = getenv("FWKIT_SHARED");
-	const char *root = getenv("FWKIT_ROOT");
-
-	if (env && *env)
-		snprintf(rel, sizeof(rel), "%s", env);
-	else
-		snprintf(rel, sizeof(rel), "%s%s../shared", root ? root : "",
-			 root ? "/" : "");
-	if (!realpath(rel, dir))
-		fail_msg("shared corpus %s is missing (set FWKIT_SHARED or run "
-			 "from the repository root)", rel);
-	return dir;
-}
-
 /* The result of one parse over exact-size copies of the text and buffers. */
 struct parsed {
 	int n;

@@ -8,29 +8,10 @@
 
 #include <fwkit/acpi.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzzkit.h"
+
 
 #define MAX_CAND 4
-
-static volatile uint32_t sink;
-
-static void fuzz_fail(int line, const char *what)
-{
-	fprintf(stderr, "fuzz_acpi.c:%d: check failed: %s\n", line, what);
-	abort();
-}
-
-#define CHECK(cond) do { if (!(cond)) fuzz_fail(__LINE__, #cond); } while (0)
-
-static uint32_t touch(const void *p, uint64_t n)
-{
-	const uint8_t *b = p;
-	uint32_t h = 2166136261u;
-
-	for (uint64_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
-}
 
 static void check_fault(const struct fwk_fault *f, int rc, uint64_t len)
 {

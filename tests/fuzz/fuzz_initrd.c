@@ -7,33 +7,13 @@
 
 #include <fwkit/initrd.h>
 
+#include "fuzzkit.h"
+
 /* Built together with every initrd-tools source (hosted files included), so
  * everything here but the entry point is static. */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define WRITER_MODE 'W'
 #define MAX_RECORDS 64
-
-static volatile uint32_t sink;
-
-static void fuzz_fail(int line, const char *what)
-{
-	fprintf(stderr, "fuzz_initrd.c:%d: check failed: %s\n", line, what);
-	abort();
-}
-
-#define CHECK(cond) do { if (!(cond)) fuzz_fail(__LINE__, #cond); } while (0)
-
-/* Read every byte, so ASan sees a pointer that runs past the input. */
-static uint32_t touch(const void *p, uint64_t n)
-{
-	const uint8_t *b = p;
-	uint32_t h = 2166136261u;
-
-	for (uint64_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
-}
 
 static bool known_type(uint32_t mode)
 {

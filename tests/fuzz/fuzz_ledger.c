@@ -8,15 +8,8 @@
 
 #include <fwkit/taint.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzzkit.h"
 
-static void fuzz_fail(int line, const char *what)
-{
-	fprintf(stderr, "fuzz_ledger.c:%d: check failed: %s\n", line, what);
-	abort();
-}
-
-#define CHECK(cond) do { if (!(cond)) fuzz_fail(__LINE__, #cond); } while (0)
 
 /* JSON escapes make a record at most ~6x its string fields; this is ample. */
 #define LINE_MAX_BYTES 4096

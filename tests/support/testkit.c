@@ -2,6 +2,7 @@
 /* testkit.c - the helpers of testkit.h, failing the running cmocka test on error. */
 #include "testkit.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -110,4 +111,22 @@ void remove_dir(char *dir)
 {
 	sh("rm -rf '%s'", dir);
 	free(dir);
+}
+
+const char *shared_dir(void)
+{
+	static char dir[PATH_MAX];
+	char rel[PATH_MAX];
+	const char *env = getenv("FWKIT_SHARED");
+	const char *root = getenv("FWKIT_ROOT");
+
+	if (env && *env)
+		snprintf(rel, sizeof(rel), "%s", env);
+	else
+		snprintf(rel, sizeof(rel), "%s%s../shared", root ? root : "",
+			 root ? "/" : "");
+	if (!realpath(rel, dir))
+		fail_msg("shared corpus %s is missing (set FWKIT_SHARED or run "
+			 "from the repository root)", rel);
+	return dir;
 }

@@ -35,4 +35,9 @@ int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *temp_dir(const char *what);
 void remove_dir(char *dir);
 
+/* The shared corpus directory: $FWKIT_SHARED, else ../shared beside the
+ * repository ($FWKIT_ROOT, else the current directory, the repository's
+ * root); fails the test when it is missing. */
+const char *shared_dir(void);
+
 #endif /* FWKIT_TESTKIT_H */
