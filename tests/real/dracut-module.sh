@@ -23,6 +23,7 @@
 
 . "$(dirname "$0")/../lib.sh"
 . "$FWKIT_ROOT/tests/qemu/kernel.sh"
+. "$FWKIT_ROOT/tests/support/imagelib.sh"
 
 need bash iasl cpio unshare mount python3 cmp dd apt-get apt-cache dpkg dpkg-deb \
 	depmod udevadm flock
@@ -148,23 +149,6 @@ drac() {
 		--tmpdir "$W/tmp" --kver "$KERNEL_RELEASE" --kmoddir "$KERNEL_MODULES" \
 		-m "base fwkit" --no-hostonly --nostrip --force "$@" "$_out" > "$_log" 2>&1
 }
-show_log() { sed 's/^/#   /' "$1" | tail -n "${2:-8}"; }
-layout() { # IMAGE PREFIX: as in initramfs-tools-hook.sh
-	"$FWKIT" initrd ls "$1" --json > "$2.json" 2> "$2.err" || return 1
-	python3 - "$2.json" "$2" <<'EOF'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-with open(sys.argv[2] + ".seg", "w") as seg:
-    for i, s in enumerate(doc["segments"]):
-        seg.write("%d %s\n" % (i, s["format"]))
-        with open("%s.names.%d" % (sys.argv[2], i), "w") as n:
-            for e in s.get("entries", []):
-                name = e["name"][2:] if e["name"].startswith("./") else e["name"]
-                size = e.get("size", 0) if e.get("type") == "file" else "-"
-                n.write("%s %s %s\n" % (name, e.get("type"), size))
-EOF
-}
-has_name() { grep -q "^$2 " "$1"; }
 
 # =====================================================================
 # 1. the mock: module-setup.sh with stand-ins for dracut's functions
