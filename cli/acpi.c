@@ -447,7 +447,7 @@ static int do_check(const char *src, bool lockdown, bool as_json, char **files, 
 	struct table_set cs, ts;
 	struct acpi_plan_entry *p;
 
-	if (table_set_load_candidates(&cs, files, n) != 0)
+	if (table_set_load_candidates(&cs, files, n, IMAGES_EXPANDED) != 0)
 		return EXIT_BAD;
 	lockdown = lockdown || machine_locked_down(src);
 	if (make_plan(&cs, src, lockdown, &ts, &p) != 0) {
@@ -710,19 +710,7 @@ static int do_pack(const char *out, const char *image, const char *src, bool loc
 	uint32_t mtime;
 	if (source_date_epoch(&mtime) != 0)
 		return EXIT_BAD;
-	/* An image's tables would be packed from the wrong files: refuse it. */
-	for (int i = 0; i < n; i++) {
-		char magic[5] = "";
-		FILE *f = fopen(files[i], "rb");
-		if (!f)
-			return bad("%s: %s", files[i], strerror(errno));
-		size_t got = fread(magic, 1, sizeof(magic), f);
-		fclose(f);
-		if (got == sizeof(magic) && !memcmp(magic, "07070", 5))
-			return bad("%s: pack takes table files, not an initrd (use --initrd IMAGE)",
-				   files[i]);
-	}
-	if (table_set_load_candidates(&cs, files, n) != 0)
+	if (table_set_load_candidates(&cs, files, n, IMAGES_REFUSED) != 0)
 		return EXIT_BAD;
 	uint32_t ours = cs.n;
 	if (image) {

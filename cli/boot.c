@@ -232,7 +232,7 @@ static int do_verify(const struct verify_paths *vp)
 	}
 
 	struct table_set cs, live;
-	if (table_set_load_candidates(&cs, paths, n) != 0) {
+	if (table_set_load_candidates(&cs, paths, n, IMAGES_AS_FILES) != 0) {
 		for (int i = 0; i < n; i++)
 			free(paths[i]);
 		free(paths);

@@ -249,7 +249,8 @@ int table_set_add_image_tables(struct table_set *s, const char *path, const uint
 	return w.rc;
 }
 
-int table_set_load_candidates(struct table_set *s, char **paths, int n)
+int table_set_load_candidates(struct table_set *s, char **paths, int n,
+			       enum image_mode images)
 {
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < n; i++) {
@@ -259,7 +260,12 @@ int table_set_load_candidates(struct table_set *s, char **paths, int n)
 			return EXIT_BAD;
 		}
 		int rc;
-		if (in.len >= 6 && !memcmp(in.data, "07070", 5)) {
+		bool image = images != IMAGES_AS_FILES && in.len >= 6 &&
+			     !memcmp(in.data, "07070", 5);
+		if (image && images == IMAGES_REFUSED) {
+			rc = bad("%s: pack takes table files, not an initrd (use --initrd IMAGE)",
+				 paths[i]);
+		} else if (image) {
 			uint32_t found = 0;
 			rc = table_set_add_image_tables(s, paths[i], in.data, in.len, &found);
 			if (rc == 0 && !found)

@@ -28,10 +28,17 @@ struct table_set {
  * EXIT_BAD after one message. */
 int table_set_load_machine(struct table_set *s, const char *src);
 
-/* Tables to plan for, in order: each path is a table file, or an initrd
- * image whose uncompressed early archives supply their
- * kernel/firmware/acpi/ files.  0, or EXIT_BAD after one message. */
-int table_set_load_candidates(struct table_set *s, char **paths, int n);
+/* What a path holding an initrd image (cpio magic) stands for. */
+enum image_mode {
+	IMAGES_EXPANDED, /* its early archives' kernel/firmware/acpi/ files */
+	IMAGES_REFUSED,  /* an error: a table file was wanted */
+	IMAGES_AS_FILES  /* a file like any other (the kernel will reject it) */
+};
+
+/* Tables to plan for, in order, one per path (or, for an image, as
+ * `images` says).  0, or EXIT_BAD after one message. */
+int table_set_load_candidates(struct table_set *s, char **paths, int n,
+			       enum image_mode images);
 
 /* Append the kernel/firmware/acpi/ files of image data[0..len) (named path
  * in messages); *found gets how many.  0, or EXIT_BAD after one message. */
