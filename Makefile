@@ -12,7 +12,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CPPFLAGS += -Iinclude
 HOST_DEFS := -D_GNU_SOURCE
-LIBS     := -lz -llzma -lzstd -lbz2 -llz4 -llzo2
+LIBS     := -lz -llzma -lzstd -lbz2 -llz4 -llzo2 -lcrypto
 VERSION  := 0.1.0
 B        := build
 FUZZ_SECONDS ?= 60
@@ -22,13 +22,14 @@ FUZZ_SECONDS ?= 60
 CORE_SRC := initrd-tools/error.c initrd-tools/cpio_read.c \
 	    initrd-tools/cpio_write.c initrd-tools/segment.c \
 	    override/acpi_table.c override/acpi_dump.c override/acpi_plan.c \
-	    override/acpi_verify.c blobs/sha256.c taint/taint.c taint/ledger.c \
-	    taint/tcg.c
-# The hosted layer: files, decompression, extraction, image building.
+	    override/acpi_verify.c taint/taint.c taint/ledger.c taint/tcg.c \
+	    $(wildcard blobs/*.c)
+# The hosted layer: files, decompression, extraction, image building;
+# signatures (OpenSSL) and the Linux device backends for blobs.
 HOST_SRC := initrd-tools/decompress.c initrd-tools/image.c \
-	    initrd-tools/extract.c initrd-tools/build.c initrd-tools/compress.c
-CLI_SRC  := cli/main.c cli/util.c cli/json.c cli/initrd.c cli/acpi.c cli/tables.c \
-	    cli/taint.c cli/boot.c
+	    initrd-tools/extract.c initrd-tools/build.c initrd-tools/compress.c \
+	    $(wildcard blobs/hosted/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
 
 # Every tests/<module>/test_*.c is a cmocka program.
 UNIT_TEST_SRC := $(wildcard tests/*/test_*.c)

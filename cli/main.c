@@ -14,6 +14,8 @@ static const char main_help[] =
 	"Commands:\n"
 	"  initrd ls|extract|build|prepend   read and write multi-segment initramfs images\n"
 	"  acpi info|check|fix|compile|pack  check ACPI tables and ship them in an initrd\n"
+	"  ucode info|pack                   check Intel/AMD microcode, pack an early cpio\n"
+	"  blob pack|info|verify|deliver     signed device firmware containers (.fwb)\n"
 	"  boot verify                       in the initramfs: confirm, taint and record\n"
 	"  taint show|decode                 the kernel's taint bits and fwkit's ledger\n"
 	"\n"
@@ -39,6 +41,10 @@ int main(int argc, char **argv)
 		return cmd_initrd(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "acpi"))
 		return cmd_acpi(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ucode"))
+		return cmd_ucode(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "blob"))
+		return cmd_blob(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "boot"))
 		return cmd_boot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "taint"))
