@@ -42,7 +42,7 @@ FS_OBJ   := $(CORE_SRC:%.c=$(B)/freestanding/%.o)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o) $(HOST_SRC:%.c=$(B)/asan/%.o)
 PUB_HEADERS := $(wildcard include/fwkit/*.h)
-HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h)
+HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h blobs/*.h)
 
 .PHONY: all deps demo check test unit cli-tests fuzz fuzz-build bench install \
 	uninstall clean core-check
@@ -126,8 +126,12 @@ fuzz: deps
 
 bench:
 	@sh mk/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(B)/bench/sha256-speed
 	@sh tests/bench/bench.sh $(B)/fwkit
+
+$(B)/bench/sha256-speed: tests/bench/sha256_speed.c $(B)/libfwkit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(HOST_DEFS) -o $@ $< $(B)/libfwkit.a
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* sha256.c - SHA-256 as FIPS 180-4 section 6.2 defines it, over caller state. */
-#include <fwkit/sha256.h>
+#include "sha256_impl.h"
+
+#include <stdatomic.h>
 
 /* FIPS 180-4 4.2.2: the first 32 bits of the fractional parts of the cube
  * roots of the first 64 primes. */
-static const uint32_t sha256_k[64] = {
+const uint32_t sha256_round_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
 	0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -56,7 +58,7 @@ static void sha256_block(uint32_t h[8], const uint8_t *p)
 	a = h[0]; b = h[1]; c = h[2]; d = h[3];
 	e = h[4]; f = h[5]; g = h[6]; hh = h[7];
 	for (unsigned t = 0; t < 64; t++) {
-		uint32_t t1 = hh + BSIG1(e) + CH(e, f, g) + sha256_k[t] + w[t];
+		uint32_t t1 = hh + BSIG1(e) + CH(e, f, g) + sha256_round_k[t] + w[t];
 		uint32_t t2 = BSIG0(a) + MAJ(a, b, c);
 
 		hh = g;
@@ -72,10 +74,48 @@ static void sha256_block(uint32_t h[8], const uint8_t *p)
 	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
-void sha256_init(struct sha256_ctx *c)
+static void sha256_blocks(struct sha256_ctx *c, const uint8_t *p, size_t n)
+{
+	if (c->impl == SHA256_IMPL_SHANI) {
+		sha256_blocks_shani(c->h, p, n);
+		return;
+	}
+	for (; n; n--, p += 64)
+		sha256_block(c->h, p);
+}
+
+/* 0: not asked yet, else 1 + the enum sha256_impl.  Every thread that finds
+ * 0 asks CPUID and stores the same answer, so a race is harmless. */
+static atomic_int sha256_detected;
+
+enum sha256_impl sha256_best_impl(void)
+{
+	int v = atomic_load_explicit(&sha256_detected, memory_order_relaxed);
+
+	if (v == 0) {
+		v = 1 + (sha256_shani_usable() ? SHA256_IMPL_SHANI : SHA256_IMPL_PORTABLE);
+		atomic_store_explicit(&sha256_detected, v, memory_order_relaxed);
+	}
+	return (enum sha256_impl)(v - 1);
+}
+
+const char *sha256_impl_name(enum sha256_impl impl)
+{
+	return impl == SHA256_IMPL_SHANI ? "sha-ni" : "portable";
+}
+
+void sha256_init_impl(struct sha256_ctx *c, enum sha256_impl impl)
 {
 	memset(c, 0, sizeof(*c));
 	memcpy(c->h, sha256_h0, sizeof(c->h));
+	c->impl = impl == SHA256_IMPL_SHANI && sha256_best_impl() == SHA256_IMPL_SHANI
+			  ? SHA256_IMPL_SHANI
+			  : SHA256_IMPL_PORTABLE;
+}
+
+void sha256_init(struct sha256_ctx *c)
+{
+	sha256_init_impl(c, sha256_best_impl());
 }
 
 void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
@@ -96,12 +136,15 @@ void sha256_update(struct sha256_ctx *c, const void *data, size_t len)
 		len -= take;
 		if (c->fill < 64)
 			return;
-		sha256_block(c->h, c->block);
+		sha256_blocks(c, c->block, 1);
 		c->fill = 0;
 	}
 	/* Whole blocks straight from the caller's buffer, no copy. */
-	for (; len >= 64; p += 64, len -= 64)
-		sha256_block(c->h, p);
+	if (len >= 64) {
+		sha256_blocks(c, p, len / 64);
+		p += len & ~(size_t)63;
+		len &= 63;
+	}
 	if (len) {
 		memcpy(c->block, p, len);
 		c->fill = (uint32_t)len;
@@ -117,13 +160,13 @@ void sha256_final(struct sha256_ctx *c, uint8_t out[SHA256_DIGEST_SIZE])
 	c->block[c->fill++] = 0x80;
 	if (c->fill > 56) {
 		memset(c->block + c->fill, 0, 64 - c->fill);
-		sha256_block(c->h, c->block);
+		sha256_blocks(c, c->block, 1);
 		c->fill = 0;
 	}
 	memset(c->block + c->fill, 0, 56 - c->fill);
 	for (unsigned i = 0; i < 8; i++)
 		c->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	sha256_block(c->h, c->block);
+	sha256_blocks(c, c->block, 1);
 
 	for (unsigned i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(c->h[i] >> 24);

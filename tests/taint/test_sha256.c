@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_sha256.c - cmocka tests of SHA-256: the FIPS 180 example vectors,
  * every way of splitting a message over updates, and coreutils' sha256sum
- * on pseudo-random buffers around the padding boundaries. */
+ * on pseudo-random buffers around the padding boundaries; and the SHA-NI
+ * and portable block functions against each other. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -227,6 +228,88 @@ static void test_against_sha256sum(void **state)
 	remove_dir(dir);
 }
 
+static void digest_with(enum sha256_impl impl, const uint8_t *m, size_t len,
+			size_t split, uint8_t out[SHA256_DIGEST_SIZE])
+{
+	struct sha256_ctx c;
+
+	sha256_init_impl(&c, impl);
+	sha256_update(&c, m, split);
+	sha256_update(&c, m + split, len - split);
+	sha256_final(&c, out);
+}
+
+/* The FIPS 180 vectors through the portable code explicitly (sha256_init
+ * picks SHA-NI on a CPU that has it), then both implementations on every
+ * length 0..4200 with a moving split: the digests agree. */
+static void test_portable_and_shani_agree(void **state)
+{
+	static const size_t cap = 4200;
+	uint8_t *m = malloc(cap);
+	uint8_t a[SHA256_DIGEST_SIZE], b[SHA256_DIGEST_SIZE];
+	char hex[SHA256_HEX_SIZE];
+
+	(void)state;
+	assert_non_null(m);
+	digest_with(SHA256_IMPL_PORTABLE, (const uint8_t *)"abc", 3, 1, a);
+	sha256_hex(a, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	fill_random(m, cap, 0x5eed0003);
+	for (size_t len = 0; len <= cap; len++) {
+		size_t split = (len * 37) % (len + 1);
+
+		digest_with(SHA256_IMPL_PORTABLE, m, len, split, a);
+		digest_with(SHA256_IMPL_SHANI, m, len, len - split, b);
+		if (memcmp(a, b, sizeof(a)) != 0)
+			fail_msg("length %zu: portable and %s differ", len,
+				 sha256_impl_name(sha256_best_impl()));
+	}
+	free(m);
+}
+
+/* Whether /proc/cpuinfo's first "flags" line lists flag as a whole word. */
+static bool cpu_flag(const char *flag)
+{
+	char line[8192], word[64];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	bool found = false;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5) != 0)
+			continue;
+		for (char *p = strchr(line, ':'); p && *p;) {
+			int n = 0;
+
+			if (sscanf(p + 1, "%63s%n", word, &n) != 1)
+				break;
+			if (strcmp(word, flag) == 0)
+				found = true;
+			p += 1 + n;
+			p = *p ? p : NULL;
+		}
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/* sha256_init uses SHA-NI exactly when the kernel says the CPU has it. */
+static void test_best_impl_follows_the_cpu(void **state)
+{
+	bool want = cpu_flag("sha_ni") && cpu_flag("ssse3") && cpu_flag("sse4_1");
+	struct sha256_ctx c;
+
+	(void)state;
+	assert_int_equal(sha256_best_impl(), want ? SHA256_IMPL_SHANI : SHA256_IMPL_PORTABLE);
+	sha256_init(&c);
+	assert_int_equal(c.impl, sha256_best_impl());
+	sha256_init_impl(&c, SHA256_IMPL_PORTABLE);
+	assert_int_equal(c.impl, SHA256_IMPL_PORTABLE);
+	assert_string_equal(sha256_impl_name(SHA256_IMPL_SHANI), "sha-ni");
+	assert_string_equal(sha256_impl_name(SHA256_IMPL_PORTABLE), "portable");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +322,8 @@ int main(void)
 		cmocka_unit_test(test_three_way_splits),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_against_sha256sum),
+		cmocka_unit_test(test_portable_and_shani_agree),
+		cmocka_unit_test(test_best_impl_follows_the_cpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
