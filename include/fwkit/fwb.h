@@ -91,15 +91,30 @@ struct fwb_info {
  * magic), FWK_ERR_UNSUPPORTED (format_version, flags, signature algorithm),
  * FWK_ERR_BADFIELD (header_length, blob_type, target, reserved, trailing
  * bytes), FWK_ERR_CHECKSUM (header_sha256), FWK_ERR_LIMIT (payload_length
- * above FWB_PAYLOAD_MAX).  The fault names the field as in the layout above.
+ * above FWB_PAYLOAD_MAX).  The fault names the field as in the layout above
+ * ("magic", "format_version", "flags", "header_length", "header_sha256",
+ * "blob_type", "target", "reserved", "payload_length", "sig_magic",
+ * "sig_algorithm", "sig_reserved"), its offset is the field's (for target
+ * and reserved the offending byte's); it is never beyond len:
+ *  - the magic is checked on the bytes there are (up to 8) before the
+ *    length, so a short file that is no container is BADMAGIC, not
+ *    TRUNCATED;
+ *  - a header or signature block cut short names the field the buffer ends
+ *    in, at offset len; a payload cut short names "payload_length";
+ *  - bytes after an unsigned container name "payload_length", after a
+ *    signature block "signature_block", at the first extra byte.
+ * An empty payload is well formed.  The signature itself is not checked
+ * (fwb_verify in fwb_sign.h).  *info is zeroed first and is valid only
+ * when 0 is returned.
  */
 int fwb_parse(const void *buf, size_t len, struct fwb_info *info,
 	      struct fwk_fault *f);
 
 /*
  * Hash the payload and compare with the header's payload SHA-256.
- * Returns 0, or FWK_ERR_CHECKSUM (field "payload_sha256"), FWK_ERR_INVAL
- * (info does not describe buf).
+ * Returns 0, or FWK_ERR_CHECKSUM (field "payload_sha256", offset 112),
+ * FWK_ERR_INVAL (info does not describe buf: its payload does not fit len,
+ * or its payload digest is not the one in buf's header).
  */
 int fwb_check_payload(const void *buf, size_t len, const struct fwb_info *info,
 		      struct fwk_fault *f);
