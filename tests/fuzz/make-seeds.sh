@@ -124,3 +124,81 @@ for f in "$OUT"/*; do
 	fi
 done
 ls -l "$OUT"
+
+# ---- Microcode seeds: tests/fuzz/corpus/ucode_intel/ and ucode_amd/ -------
+# Synthetic Intel updates (right checksums; default sizes, an extended
+# signature table, several updates in one file) and AMD containers (one and
+# two containers, each family's size limit), plus one defect each for the
+# error paths.  No vendor's microcode in them.
+command -v python3 >/dev/null 2>&1 || { echo "make-seeds.sh: 'python3' not found" >&2; exit 1; }
+python3 - "$ROOT/tests/fuzz/corpus" <<'EOF'
+import os, shutil, struct, sys
+
+base = sys.argv[1]
+
+def dsum(b):
+    return sum(struct.unpack_from("<%dI" % (len(b) // 4), b)) & 0xffffffff
+
+def intel(rev, sig, pf, data_size=976, total_size=1024, ext=()):
+    ds = data_size or 2000
+    ts = total_size or 2048
+    data = bytes((i * 7 + rev) & 0xff for i in range(ds))
+    h = struct.pack("<12I", 1, rev, 0x01152024, sig, 0, 1, pf, data_size, total_size, 0, 0, 0)
+    ck = (-dsum(h + data)) & 0xffffffff
+    h = h[:16] + struct.pack("<I", ck) + h[20:]
+    tail = b""
+    if ext:
+        mine = (sig + pf + ck) & 0xffffffff
+        ents = b"".join(struct.pack("<3I", s, p, (mine - s - p) & 0xffffffff) for s, p in ext)
+        x = struct.pack("<2I", len(ext), 0) + bytes(12) + ents
+        xck = (-dsum(x)) & 0xffffffff
+        tail = x[:4] + struct.pack("<I", xck) + x[8:]
+    out = h + data + tail
+    assert len(out) == ts, (len(out), ts)
+    return out
+
+def container(entries, patches):
+    t = b"".join(struct.pack("<3I2H", c, 0, 0, e, 0) for c, e in entries) + bytes(16)
+    out = struct.pack("<3I", 0x00414D44, 0, len(t)) + t
+    for eq, pid, size in patches:
+        h = struct.pack("<2IHBBIIIHBBB3s", 0x02262024, pid, 0x8000, 0, 0, 0, 0, 0, eq, 0, 0, 1, b"\0\0\0")
+        h += bytes(64 - len(h))
+        body = bytes((i ^ pid) & 0xff for i in range(size - 64))
+        out += struct.pack("<2I", 1, size) + h + body
+    return out
+
+def write(sub, name, data):
+    d = os.path.join(base, sub)
+    os.makedirs(d, exist_ok=True)
+    assert len(data) < 8192, name
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+for sub in ("ucode_intel", "ucode_amd"):
+    shutil.rmtree(os.path.join(base, sub), ignore_errors=True)
+
+one = intel(0x42, 0x906a3, 0x80)
+ext = intel(0x43a, 0x906a3, 0x80, data_size=2048 - 48 - 44, total_size=2048,
+            ext=((0x906a3, 0x80), (0x906a4, 0x80)))
+write("ucode_intel", "one-update.bin", one)
+write("ucode_intel", "default-sizes.bin", intel(8, 0xf07, 2, data_size=0, total_size=0))
+write("ucode_intel", "extended-table.bin", ext)
+write("ucode_intel", "three-updates.bin", one + ext + intel(0xb, 0x906a4, 0x40))
+bad = bytearray(one)
+bad[600] ^= 0x10
+write("ucode_intel", "bad-checksum.bin", bytes(bad))
+
+zen3 = [(0x00a00f10, 0xa010), (0x00a00f11, 0xa011)]
+write("ucode_amd", "one-container.bin",
+      container(zen3, [(0xa010, 0x0a00107a, 256), (0xa011, 0x0a0011d5, 128)]))
+write("ucode_amd", "two-containers.bin",
+      container([(0x00800f12, 0x8012), (0x00800f82, 0x8082)],
+                [(0x8012, 0x0800126e, 128), (0x8082, 0x0800820d, 128)]) +
+      container([(0x00800f82, 0x8082), (0x00870f10, 0x8710)],
+                [(0x8082, 0x0800820e, 160), (0x8710, 0x08701034, 96)]))
+write("ucode_amd", "family-limits.bin",
+      container([(0x00100f22, 0x1022), (0x00500f10, 0x5010)],
+                [(0x1022, 0x01000083, 2048), (0x5010, 0x05000029, 1824)]))
+write("ucode_amd", "not-in-table.bin", container(zen3, [(0xa012, 0x0a001200, 96)]))
+EOF
+ls -l "$ROOT/tests/fuzz/corpus/ucode_intel" "$ROOT/tests/fuzz/corpus/ucode_amd"
