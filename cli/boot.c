@@ -2,6 +2,7 @@
 /* boot.c - `fwkit boot verify`: run in the initramfs, confirm that each ACPI
  * table the initrd carried took effect, taint the kernel and record it. */
 #include "cli.h"
+#include "boot.h"
 #include "ledger.h"
 #include "tables.h"
 
@@ -20,6 +21,7 @@
 static const char boot_help[] =
 	"usage: fwkit boot verify [--root DIR] [--tables DIR] [--tainted FILE]\n"
 	"                         [--kmsg FILE] [--ledger FILE] [--lockdown FILE]\n"
+	"                         [--cpuinfo FILE] [--cpu SIG[,PF]]\n"
 	"\n"
 	"  verify  for each table under DIR/kernel/firmware/acpi/ (what the kernel's\n"
 	"          initrd table upgrade read; the initramfs keeps a copy), decide\n"
@@ -29,6 +31,12 @@ static const char boot_help[] =
 	"          appends a ledger record.  Not applied: one warning line in the\n"
 	"          kernel log with the most likely reason.  Nothing is tainted when\n"
 	"          nothing took effect.\n"
+	"          Then for DIR/kernel/x86/microcode/GenuineIntel.bin and\n"
+	"          AuthenticAMD.bin: the newest update for this CPU against the\n"
+	"          revision it runs.  Applied: one line with its SHA-256 in the\n"
+	"          kernel log and a ledger record (no taint: the kernel loaded it\n"
+	"          as designed).  Not applied: one warning line, and exit 1 unless\n"
+	"          the CPU runs under a hypervisor, which owns microcode.\n"
 	"\n"
 	"  --root DIR       the initramfs root (default /)\n"
 	"  --tables DIR     live tables (default /sys/firmware/acpi/tables)\n"
@@ -37,13 +45,12 @@ static const char boot_help[] =
 	"                   to (default /dev/kmsg)\n"
 	"  --ledger FILE    ledger (default " LEDGER_DEFAULT_PATH ")\n"
 	"  --lockdown FILE  lockdown state (default /sys/kernel/security/lockdown)\n"
+	"  --cpuinfo FILE   the running microcode revision and the hypervisor flag\n"
+	"                   (default /proc/cpuinfo)\n"
+	"  --cpu SIG[,PF]   the CPU to judge for (default: this one, by CPUID)\n"
 	"\n"
-	"Exit status: 0 every table took effect (or there were none); 1 some did\n"
-	"not; 2 bad usage or unreadable input.\n";
-
-struct verify_paths {
-	const char *root, *tables, *tainted, *kmsg, *ledger, *lockdown;
-};
+	"Exit status: 0 every table and microcode update took effect (or there were\n"
+	"none); 1 some did not; 2 bad usage or unreadable input.\n";
 
 /* The candidate files, sorted by name as fwkit and mkinitramfs pack them. */
 static int cmp_str(const void *a, const void *b)
@@ -166,7 +173,7 @@ static bool locked_down(const char *lockdown_file, const char *log)
 }
 
 /* One line into the kernel log (level 5 notice, 4 warning), and stdout. */
-static void kmsg_line(const char *kmsg, int level, const char *text)
+void kmsg_line(const char *kmsg, int level, const char *text)
 {
 	printf("%s\n", text);
 	int fd = open(kmsg, O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -200,7 +207,7 @@ static int add_taint(const char *path, unsigned bit)
 	return 0;
 }
 
-static bool ledger_has(const struct ledger_record *recs, size_t n, const struct ledger_record *r)
+bool ledger_has(const struct ledger_record *recs, size_t n, const struct ledger_record *r)
 {
 	for (size_t i = 0; i < n; i++)
 		if (recs[i].kind == r->kind && !memcmp(recs[i].sha256, r->sha256, 32) &&
@@ -214,7 +221,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src);
 }
 
-static int do_verify(const struct verify_paths *vp)
+static int verify_acpi(const struct verify_paths *vp)
 {
 	char dir[4096];
 	char **paths;
@@ -351,6 +358,8 @@ int cmd_boot(int argc, char **argv)
 		{ "kmsg", required_argument, NULL, 'k' },
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "lockdown", required_argument, NULL, 'L' },
+		{ "cpuinfo", required_argument, NULL, 'C' },
+		{ "cpu", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -367,7 +376,9 @@ int cmd_boot(int argc, char **argv)
 		.kmsg = "/dev/kmsg",
 		.ledger = LEDGER_DEFAULT_PATH,
 		.lockdown = "/sys/kernel/security/lockdown",
+		.cpuinfo = "/proc/cpuinfo",
 	};
+	struct ucode_cpu cpu;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "h", longopts, NULL)) != -1) {
@@ -379,6 +390,12 @@ int cmd_boot(int argc, char **argv)
 		case 'k': vp.kmsg = optarg; break;
 		case 'l': vp.ledger = optarg; break;
 		case 'L': vp.lockdown = optarg; break;
+		case 'C': vp.cpuinfo = optarg; break;
+		case 'c':
+			if (!parse_cpu(optarg, &cpu))
+				return usage_error("boot verify", "--cpu: '%s' is not SIG[,PF]", optarg);
+			vp.cpu = &cpu;
+			break;
 		default: return bad_option("boot verify", argv + 1);
 		}
 	}
@@ -386,5 +403,6 @@ int cmd_boot(int argc, char **argv)
 		return usage_error("boot verify", "takes no arguments");
 	if (!*vp.root)
 		return usage_error("boot verify", "--root is empty");
-	return do_verify(&vp);
+	int rc = verify_acpi(&vp), rm = verify_microcode(&vp);
+	return rm > rc ? rm : rc;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ucode.c - `fwkit ucode info|pack`: arguments, files and output only. */
 #include "cli.h"
+#include "boot.h"
 
 #include <fwkit/sha256.h>
 #include <fwkit/ucode.h>
@@ -417,7 +418,7 @@ static int do_info(char **files, int n, bool as_json)
 
 /* ---- pack --------------------------------------------------------------- */
 
-static bool parse_cpu(const char *arg, struct ucode_cpu *cpu)
+bool parse_cpu(const char *arg, struct ucode_cpu *cpu)
 {
 	char buf[64];
 	uint64_t sig, pf = UCODE_PF_ALL;

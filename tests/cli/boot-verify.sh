@@ -276,4 +276,70 @@ expect_exit 2 "boot verify takes no arguments" "$FWKIT" boot verify extra 2>/dev
 expect_exit 2 "unknown boot command" "$FWKIT" boot frob 2>/dev/null
 expect_exit 0 "boot --help" "$FWKIT" boot --help >/dev/null
 
+# --- I: early microcode ------------------------------------------------------------
+# The initrd's kernel/x86/microcode/GenuineIntel.bin is a real corpus file
+# (06-9a-04: rev 0x43a for 0x906a3/0x906a4 platform 0x80, rev 0xb for 0x906a4
+# platform 0x40); --cpu and --cpuinfo play the CPU.
+MC="$SHARED/corpus/microcode/intel/06-9a-04"
+[ -f "$MC" ] || die "$MC missing"
+UPD_SHA=$(head -c 224256 "$MC" | sha256sum | cut -c1-64)
+ucode_case() { # ucode_case NAME CPU MICROCODE-LINE FLAGS
+	scenario "$1"
+	cp "$T/fw-dsdt" "$S/sys/DSDT"
+	mkdir -p "$S/root/kernel/x86/microcode" && cp "$MC" "$S/root/kernel/x86/microcode/GenuineIntel.bin" ||
+		die "copy"
+	printf 'processor\t: 0\nmicrocode\t: %s\nflags\t\t: %s\n' "$3" "$4" > "$S/cpuinfo"
+	"$FWKIT" boot verify --root "$S/root" --tables "$S/sys" --tainted "$S/tainted" \
+		--kmsg "$S/kmsg" --ledger "$S/ledger.json" --lockdown "$S/lockdown" \
+		--cpu "$2" --cpuinfo "$S/cpuinfo" > "$S/out" 2> "$S/err"
+	rc=$?
+}
+ucode_case ucode-applied 0x906a4,0x80 0x43a "fpu sse"
+check "microcode applied: exit 0, a <5> kernel log line with the update's SHA-256" \
+	sh -c "[ $rc -eq 0 ] && grep -q '^<5>fwkit: microcode intel sig 0x000906a4 pf 0x80 rev 0x43a from initrd kernel/x86/microcode/GenuineIntel.bin applied, sha256 $UPD_SHA' '$S/kmsg'"
+check "microcode applied: one ledger record, kind microcode, the update's SHA-256, no taint" \
+	python3 -c 'import json,sys
+r=[json.loads(l) for l in open(sys.argv[1])]
+assert len(r)==1, r
+r=r[0]
+assert r["kind"]=="microcode" and r["sha256"]==sys.argv[2], r
+assert r["source"]=="initrd:/kernel/x86/microcode/GenuineIntel.bin" and r["taint_bit"] is None, r
+assert "0x43a" in r["reason"], r' "$S/ledger.json" "$UPD_SHA"
+check "microcode applied: the kernel is not tainted" [ "$(cat "$S/tainted")" = 0 ]
+"$FWKIT" boot verify --root "$S/root" --tables "$S/sys" --tainted "$S/tainted" --kmsg "$S/kmsg" \
+	--ledger "$S/ledger.json" --lockdown "$S/lockdown" --cpu 0x906a4,0x80 --cpuinfo "$S/cpuinfo" \
+	> /dev/null 2>&1
+check "microcode applied, verified twice: still one ledger record" [ "$(wc -l < "$S/ledger.json")" -eq 1 ]
+
+ucode_case ucode-other-platform 0x906a4,0x40 0xb "fpu"
+check "platform 0x40 runs its own update rev 0xb: applied, recorded as pf 0x40" \
+	sh -c "[ $rc -eq 0 ] && grep -q '\"identity\":\"intel sig 0x000906a4 pf 0x40 rev 0xb\"' '$S/ledger.json'"
+
+ucode_case ucode-not-applied 0x906a4,0x80 0x42f "fpu sse"
+check "microcode not applied on bare metal: exit 1, a <4> line naming both revisions, no record" \
+	sh -c "[ $rc -eq 1 ] && grep -q '^<4>fwkit: microcode intel sig 0x000906a4 pf 0x80 rev 0x43a .*NOT applied: the CPU runs revision 0x42f' '$S/kmsg' && [ ! -s '$S/ledger.json' ]"
+
+ucode_case ucode-guest 0x906a4,0x80 0x1 "fpu hypervisor"
+check "microcode not applied in a guest: exit 0, a <5> line blaming the hypervisor, no record" \
+	sh -c "[ $rc -eq 0 ] && grep -q '^<5>fwkit: .*NOT applied.*hypervisor' '$S/kmsg' && [ ! -s '$S/ledger.json' ]"
+
+ucode_case ucode-newer 0x906a4,0x80 0x500 "fpu"
+check "the CPU runs a newer revision: exit 0, 'nothing to load', no record" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'newer than the 0x43a' '$S/out' && [ ! -s '$S/ledger.json' ]"
+
+ucode_case ucode-other-cpu 0x306c3 0x28 "fpu"
+check "no update for this CPU: exit 0, says so, no record" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'has no microcode for this CPU' '$S/out' && [ ! -s '$S/ledger.json' ]"
+
+ucode_case ucode-damaged 0x906a4,0x80 0x43a "fpu"
+rm -f "$S/ledger.json" && : > "$S/kmsg"
+printf '\001' | dd of="$S/root/kernel/x86/microcode/GenuineIntel.bin" bs=1 seek=5000 conv=notrunc 2>/dev/null
+"$FWKIT" boot verify --root "$S/root" --tables "$S/sys" --tainted "$S/tainted" --kmsg "$S/kmsg" \
+	--ledger "$S/ledger.json" --lockdown "$S/lockdown" --cpu 0x906a4,0x80 --cpuinfo "$S/cpuinfo" \
+	> "$S/out" 2> "$S/err"
+rc=$?
+check "damaged microcode in the initrd: exit 1, a <4> line naming the checksum, no record" \
+	sh -c "[ $rc -eq 1 ] && grep -q '^<4>fwkit: microcode in initrd kernel/x86/microcode/GenuineIntel.bin is damaged at offset 0x10: checksum' '$S/kmsg' && [ ! -s '$S/ledger.json' ]"
+expect_exit 2 "boot verify --cpu with a bad value" "$FWKIT" boot verify --cpu nope 2>/dev/null
+
 finish

@@ -12,6 +12,9 @@
 #   "Table Upgrade: override [DSDT-BOCHS -BXPC    ]" and "install
 #   [SSDT-FWKIT -FWKTSSDT]", both devices exist, boot verify reports both
 #   applied, taint bit 8 is set and the ledger names both with SHA-256.
+# Boot 3 (with microcode): boot 1's DSDT packed, then `fwkit ucode pack
+#   --initrd` with the corpus's Intel microcode: one early cpio carries both,
+#   the kernel still overrides the DSDT and unpacks the microcode file.
 # Boot 2 (unbumped): the same DSDT left at revision 1.  Expected: check
 #   predicts "dropped" and exits 1, pack refuses without --force; booted
 #   anyway, the kernel reads the table but does not override, boot verify
@@ -132,6 +135,8 @@ echo "FWKIT-VERIFY-RC $(/bin/fwkit boot verify > /dev/null 2>&1; echo $?)"
 echo "FWKIT-TAINTED-AFTER $($B cat /proc/sys/kernel/tainted)"
 $B dmesg | $B grep -e 'Table Upgrade' -e 'ACPI OVERRIDE' -e 'table found in initrd' -e 'fwkit:' |
 	$B sed 's/^/FWKIT-DMESG /'
+[ -f /kernel/x86/microcode/GenuineIntel.bin ] &&
+	echo "FWKIT-UCODE $($B sha256sum /kernel/x86/microcode/GenuineIntel.bin)"
 for d in FWK0001 FWK0002; do
 	[ -e /sys/bus/acpi/devices/$d:00 ] && echo "FWKIT-DEVICE $d"
 done
@@ -155,6 +160,14 @@ boot_case() {
 		--against "$QEMU_TABLES" $_force "$@" > "$W/pack-$_n.log" 2>&1
 	_rc=$?
 	check "$_n: fwkit acpi pack exits 0 ($(tail -n 1 "$W/pack-$_n.log"))" [ "$_rc" -eq 0 ]
+	if [ -n "${BOOT_UCODE:-}" ]; then
+		# shellcheck disable=SC2086
+		"$FWKIT" ucode pack -o "$W/initrd-$_n.u" --initrd "$W/initrd-$_n.img" \
+			$BOOT_UCODE > "$W/ucode-$_n.log" 2>&1
+		_rc=$?
+		check "$_n: fwkit ucode pack --initrd exits 0" [ "$_rc" -eq 0 ]
+		mv "$W/initrd-$_n.u" "$W/initrd-$_n.img" || die "no ucode pack output"
+	fi
 	"$FWKIT" initrd ls --json "$W/initrd-$_n.img" > "$W/ls-$_n.json"
 	for _t in "$@"; do
 		check "$_n: the first segment is an uncompressed cpio holding kernel/firmware/acpi/${_t##*/}" \
@@ -209,6 +222,37 @@ assert any(b[\"letter\"]==\"A\" for b in d[\"bits\"]), d
 assert len(d[\"records\"])==2, d"' - "$C"
 if [ "$T_FAIL" -ne "$fail0" ]; then
 	echo "# console of boot 1:"
+	grep -a 'FWKIT-\|Kernel panic' "$C" | head -n 40 | sed 's/^/#   /'
+fi
+
+# Boot 3: the fixed DSDT and Intel microcode in one early cpio.
+MC="$FWKIT_ROOT/../shared/corpus/microcode/intel"
+[ -f "$MC/06-9a-04" ] || die "$MC missing: ../shared must sit beside the repository"
+fail0=$T_FAIL
+BOOT_UCODE="$MC/06-9a-04 $MC/06-3c-03"
+boot_case microcode '' "$W/dsdt.aml"
+BOOT_UCODE=
+C=$W/c-microcode.log
+check "microcode: the first segment is one cpio with the DSDT and GenuineIntel.bin, then the gzip initramfs" \
+	python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+s=d["segments"]
+names=[e["name"] for e in s[0]["entries"]]
+assert s[0]["format"]=="cpio" and "kernel/firmware/acpi/dsdt.aml" in names, names
+assert "kernel/x86/microcode/GenuineIntel.bin" in names, names
+assert len(s)==2 and s[1]["format"]!="cpio", [x["format"] for x in s]' "$W/ls-microcode.json"
+"$FWKIT" initrd extract "$W/initrd-microcode.img" "$W/x-microcode" > /dev/null 2>&1 ||
+	die "initrd extract failed"
+UC_SHA=$(find "$W/x-microcode" -path '*kernel/x86/microcode/GenuineIntel.bin' -exec sha256sum {} + |
+	head -n 1 | cut -c1-64)
+check "microcode: the kernel still overrides the DSDT" \
+	grep -qF 'Table Upgrade: override [DSDT-BOCHS -BXPC    ]' "$C"
+check "microcode: the guest's rootfs has GenuineIntel.bin as packed (sha256 ${UC_SHA%"${UC_SHA#????????????}"}...)" \
+	grep -q "FWKIT-UCODE $UC_SHA " "$C"
+check "microcode: boot verify still reports the DSDT applied" \
+	grep -q "FWKIT-VERIFY ACPI DSDT BOCHS  BXPC     rev 2 from initrd kernel/firmware/acpi/dsdt.aml applied (override)" "$C"
+if [ "$T_FAIL" -ne "$fail0" ]; then
+	echo "# console of boot 3:"
 	grep -a 'FWKIT-\|Kernel panic' "$C" | head -n 40 | sed 's/^/#   /'
 fi
 
