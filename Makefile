@@ -42,7 +42,7 @@ FS_OBJ   := $(CORE_SRC:%.c=$(B)/freestanding/%.o)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o) $(HOST_SRC:%.c=$(B)/asan/%.o)
 PUB_HEADERS := $(wildcard include/fwkit/*.h)
-HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h blobs/*.h)
+HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h blobs/*.h blobs/hosted/*.h)
 
 .PHONY: all deps demo check test unit cli-tests fuzz fuzz-build bench install \
 	uninstall clean core-check

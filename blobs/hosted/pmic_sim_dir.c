@@ -5,27 +5,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
+
 #define CAPACITY_LIMIT (1ull << 30) /* a simulated PMIC, not a disk */
-
-static void say(char *out, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(char *out, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!out || !cap)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out, cap, fmt, ap);
-	va_end(ap);
-}
 
 static int mkdir_parents(const char *dir)
 {
@@ -154,14 +142,14 @@ static int parse_state(const char *path, FILE *f, struct state *s, char *err, si
 			continue;
 		char *sp = strchr(line, ' ');
 		if (!sp) {
-			say(err, errcap, "%s: line %u: expected 'key value'", path, no);
+			blob_say(err, errcap, "%s: line %u: expected 'key value'", path, no);
 			return FWK_ERR_BADFIELD;
 		}
 		*sp = '\0';
 		const char *key = line, *val = sp + 1;
 		if (!strcmp(key, "compatible")) {
 			if (strlen(val) >= sizeof(s->compatible)) {
-				say(err, errcap, "%s: line %u: compatible: longer than 63 bytes", path, no);
+				blob_say(err, errcap, "%s: line %u: compatible: longer than 63 bytes", path, no);
 				return FWK_ERR_BADFIELD;
 			}
 			snprintf(s->compatible, sizeof(s->compatible), "%s", val);
@@ -172,14 +160,14 @@ static int parse_state(const char *path, FILE *f, struct state *s, char *err, si
 		while (k < NKEYS && strcmp(key, state_keys[k]))
 			k++;
 		if (k == NKEYS) {
-			say(err, errcap, "%s: line %u: unknown key '%s'", path, no, key);
+			blob_say(err, errcap, "%s: line %u: unknown key '%s'", path, no, key);
 			return FWK_ERR_BADFIELD;
 		}
 		char *end;
 		errno = 0;
 		unsigned long long v = strtoull(val, &end, 10);
 		if (!*val || *val == '-' || *end || errno) {
-			say(err, errcap, "%s: line %u: %s: '%s' is not a number", path, no, key, val);
+			blob_say(err, errcap, "%s: line %u: %s: '%s' is not a number", path, no, key, val);
 			return FWK_ERR_BADFIELD;
 		}
 		s->v[k] = v;
@@ -188,7 +176,7 @@ static int parse_state(const char *path, FILE *f, struct state *s, char *err, si
 	for (size_t k = 0; k <= NKEYS; k++) {
 		if (!s->have[k] && k != K_TRANSFERS && k != K_WRITES && k != K_DATA &&
 		    k != K_COMMITS) {
-			say(err, errcap, "%s: '%s' is missing", path,
+			blob_say(err, errcap, "%s: '%s' is missing", path,
 			    k == NKEYS ? "compatible" : state_keys[k]);
 			return FWK_ERR_BADFIELD;
 		}
@@ -196,7 +184,7 @@ static int parse_state(const char *path, FILE *f, struct state *s, char *err, si
 	if (s->v[K_INSTANCE] > 0xffffffffu || s->v[K_CAPACITY] == 0 ||
 	    s->v[K_CAPACITY] > CAPACITY_LIMIT || s->v[K_ACTIVE] > 1 ||
 	    s->v[K_LENGTH] > s->v[K_CAPACITY]) {
-		say(err, errcap, "%s: instance, capacity (1..%llu), active_bank (0, 1) or "
+		blob_say(err, errcap, "%s: instance, capacity (1..%llu), active_bank (0, 1) or "
 			    "active_length (up to capacity) out of range", path, CAPACITY_LIMIT);
 		return FWK_ERR_BADFIELD;
 	}
@@ -208,7 +196,7 @@ static int alloc_banks(struct pmic_sim_dir *d, uint64_t capacity, char *err, siz
 	d->bank[0] = malloc((size_t)capacity);
 	d->bank[1] = malloc((size_t)capacity);
 	if (!d->bank[0] || !d->bank[1]) {
-		say(err, errcap, "%s: out of memory for two %llu-byte banks", d->dir,
+		blob_say(err, errcap, "%s: out of memory for two %llu-byte banks", d->dir,
 		    (unsigned long long)capacity);
 		return FWK_ERR_INVAL;
 	}
@@ -224,14 +212,14 @@ int pmic_sim_dir_open(struct pmic_sim_dir *d, const char *dir, const char *compa
 
 	memset(d, 0, sizeof(*d));
 	if (!dir || !*dir || strlen(dir) + 32 > sizeof(d->dir)) {
-		say(err, errcap, "pmic-sim: directory name empty or too long");
+		blob_say(err, errcap, "pmic-sim: directory name empty or too long");
 		return FWK_ERR_INVAL;
 	}
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
 	snprintf(path, sizeof(path), "%s/state", dir);
 	FILE *f = fopen(path, "r");
 	if (!f && errno != ENOENT) {
-		say(err, errcap, "%s: %s", path, strerror(errno));
+		blob_say(err, errcap, "%s: %s", path, strerror(errno));
 		return FWK_ERR_INVAL;
 	}
 	if (!f) {
@@ -239,18 +227,18 @@ int pmic_sim_dir_open(struct pmic_sim_dir *d, const char *dir, const char *compa
 		if (!capacity)
 			capacity = PMIC_SIM_DIR_CAPACITY;
 		if (capacity > CAPACITY_LIMIT) {
-			say(err, errcap, "%s: capacity above %llu bytes", dir, CAPACITY_LIMIT);
+			blob_say(err, errcap, "%s: capacity above %llu bytes", dir, CAPACITY_LIMIT);
 			return FWK_ERR_INVAL;
 		}
 		if (mkdir_parents(dir) != 0) {
-			say(err, errcap, "%s: cannot create: %s", dir, strerror(errno));
+			blob_say(err, errcap, "%s: cannot create: %s", dir, strerror(errno));
 			return FWK_ERR_INVAL;
 		}
 		if ((rc = alloc_banks(d, capacity, err, errcap)) != 0)
 			return rc;
 		if (pmic_sim_init(&d->sim, compatible ? compatible : "", instance, d->bank[0],
 				  d->bank[1], capacity) != 0) {
-			say(err, errcap, "%s: '%s' cannot be a device's compatible string", dir,
+			blob_say(err, errcap, "%s: '%s' cannot be a device's compatible string", dir,
 			    compatible ? compatible : "");
 			return FWK_ERR_INVAL;
 		}
@@ -265,7 +253,7 @@ int pmic_sim_dir_open(struct pmic_sim_dir *d, const char *dir, const char *compa
 		return rc;
 	if (pmic_sim_init(&d->sim, s.compatible, (uint32_t)s.v[K_INSTANCE], d->bank[0],
 			  d->bank[1], s.v[K_CAPACITY]) != 0) {
-		say(err, errcap, "%s: compatible: '%s' is not 1 to 63 printable bytes", path,
+		blob_say(err, errcap, "%s: compatible: '%s' is not 1 to 63 printable bytes", path,
 		    s.compatible);
 		return FWK_ERR_BADFIELD;
 	}
@@ -273,7 +261,7 @@ int pmic_sim_dir_open(struct pmic_sim_dir *d, const char *dir, const char *compa
 		bank_path(d, b, path, sizeof(path));
 		if (read_exact(path, d->bank[b], s.v[K_CAPACITY]) != 0) {
 			int e = errno;
-			say(err, errcap, "%s: %s", path,
+			blob_say(err, errcap, "%s: %s", path,
 			    e == EMSGSIZE ? "not exactly 'capacity' bytes long" : strerror(e));
 			return e == EMSGSIZE ? FWK_ERR_TRUNCATED : FWK_ERR_INVAL;
 		}
@@ -302,7 +290,7 @@ int pmic_sim_dir_save(struct pmic_sim_dir *d, char *err, size_t errcap)
 			continue;
 		bank_path(d, b, path, sizeof(path));
 		if (replace_file(path, d->bank[b], s->capacity) != 0) {
-			say(err, errcap, "%s: cannot write: %s", path, strerror(errno));
+			blob_say(err, errcap, "%s: cannot write: %s", path, strerror(errno));
 			return FWK_ERR_INVAL;
 		}
 		memcpy(d->loaded_sha[b], now, sizeof(now));
@@ -319,7 +307,7 @@ int pmic_sim_dir_save(struct pmic_sim_dir *d, char *err, size_t errcap)
 			 (unsigned long long)s->data_bytes_total, (unsigned long long)s->commits);
 	snprintf(path, sizeof(path), "%s/state", d->dir);
 	if (n < 0 || (size_t)n >= sizeof(text) || replace_file(path, text, (uint64_t)n) != 0) {
-		say(err, errcap, "%s: cannot write: %s", path, strerror(errno));
+		blob_say(err, errcap, "%s: cannot write: %s", path, strerror(errno));
 		return FWK_ERR_INVAL;
 	}
 	d->created = false;

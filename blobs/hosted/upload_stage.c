@@ -7,25 +7,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void say(char *out, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(char *out, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!out || !cap)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out, cap, fmt, ap);
-	va_end(ap);
-}
+#include "errbuf.h"
 
 static bool name_byte(char c)
 {
@@ -64,7 +52,7 @@ int upload_stage_open(struct upload_stage *st, const char *out, const char *name
 	memset(st, 0, sizeof(*st));
 	st->fd = -1;
 	if (!out || !*out || strlen(out) + 16 > sizeof(st->out)) {
-		say(err, errcap, "initramfs: output path empty or too long");
+		blob_say(err, errcap, "initramfs: output path empty or too long");
 		return FWK_ERR_INVAL;
 	}
 	snprintf(st->out, sizeof(st->out), "%s", out);
@@ -73,7 +61,7 @@ int upload_stage_open(struct upload_stage *st, const char *out, const char *name
 			? cpio_name_normalise(name, (uint32_t)nlen, norm, sizeof(norm), 0)
 			: FWK_ERR_BADNAME;
 	if (n <= 0 || (size_t)n + sizeof(UPLOAD_STAGE_PREFIX) > CPIO_NAME_MAX) {
-		say(err, errcap, "--firmware-name '%s': not a relative file name under %s",
+		blob_say(err, errcap, "--firmware-name '%s': not a relative file name under %s",
 		    name ? name : "", UPLOAD_STAGE_PREFIX);
 		return FWK_ERR_BADNAME;
 	}
@@ -87,7 +75,7 @@ int upload_stage_open(struct upload_stage *st, const char *out, const char *name
 			char why[512];
 			initrd_image_fault_text(&img, why, sizeof(why));
 			initrd_image_close(&img);
-			say(err, errcap, "%s", why);
+			blob_say(err, errcap, "%s", why);
 			return rc;
 		}
 		initrd_image_close(&img);
@@ -137,7 +125,7 @@ static enum fwu_err stage_prepare(void *ctx, const uint8_t *data, uint64_t size,
 	(void)img;
 	upload_stage_close(st); /* a retried prepare starts afresh */
 	if (size > 0xffffffffu) {
-		say(st->message, sizeof(st->message), "%s: a cpio file holds at most 4 GiB - 1",
+		blob_say(st->message, sizeof(st->message), "%s: a cpio file holds at most 4 GiB - 1",
 		    st->out);
 		return FWU_ERR_INVALID_SIZE;
 	}
@@ -146,7 +134,7 @@ static enum fwu_err stage_prepare(void *ctx, const uint8_t *data, uint64_t size,
 	size_t cap = (dirs + 1) * (CPIO_HEADER_SIZE + plen + 8);
 	uint8_t *buf = malloc(cap);
 	if (!buf) {
-		say(st->message, sizeof(st->message), "%s: out of memory", st->out);
+		blob_say(st->message, sizeof(st->message), "%s: out of memory", st->out);
 		return FWU_ERR_RW_ERROR;
 	}
 	struct cpio_writer w;
@@ -168,7 +156,7 @@ static enum fwu_err stage_prepare(void *ctx, const uint8_t *data, uint64_t size,
 						(uint32_t)plen, 0);
 	if (h < 0) {
 		free(buf);
-		say(st->message, sizeof(st->message), "%s: cannot write the cpio header: %s",
+		blob_say(st->message, sizeof(st->message), "%s: cannot write the cpio header: %s",
 		    st->out, fwk_strerror((int)h));
 		return FWU_ERR_HW_ERROR;
 	}
@@ -178,7 +166,7 @@ static enum fwu_err stage_prepare(void *ctx, const uint8_t *data, uint64_t size,
 	snprintf(st->tmp, sizeof(st->tmp), "%s.fwkit-XXXXXX", st->out);
 	st->fd = mkstemp(st->tmp);
 	if (st->fd < 0) {
-		say(st->message, sizeof(st->message), "%s: cannot create a temporary file: %s",
+		blob_say(st->message, sizeof(st->message), "%s: cannot create a temporary file: %s",
 		    st->out, strerror(errno));
 		st->tmp[0] = '\0';
 		free(buf);
@@ -187,7 +175,7 @@ static enum fwu_err stage_prepare(void *ctx, const uint8_t *data, uint64_t size,
 	rc = write_at(st->fd, buf, st->data_at, 0);
 	free(buf);
 	if (rc) {
-		say(st->message, sizeof(st->message), "%s: %s", st->tmp, strerror(errno));
+		blob_say(st->message, sizeof(st->message), "%s: %s", st->tmp, strerror(errno));
 		return FWU_ERR_RW_ERROR;
 	}
 	return FWU_ERR_NONE;
@@ -201,7 +189,7 @@ static enum fwu_err stage_write(void *ctx, const uint8_t *data, uint64_t offset,
 	if (st->fd < 0 || offset + size > st->size)
 		return FWU_ERR_RW_ERROR;
 	if (write_at(st->fd, data + offset, size, st->data_at + offset)) {
-		say(st->message, sizeof(st->message), "%s: %s", st->tmp, strerror(errno));
+		blob_say(st->message, sizeof(st->message), "%s: %s", st->tmp, strerror(errno));
 		return errno == ENOSPC || errno == EFBIG ? FWU_ERR_INVALID_SIZE : FWU_ERR_RW_ERROR;
 	}
 	*written = size;
@@ -223,20 +211,20 @@ static enum fwu_err stage_poll_complete(void *ctx, enum fwu_status *status)
 	memset(tail, 0, pad);
 	cpio_writer_init(&w, tail + pad, sizeof(tail) - pad, end + pad, st->mtime);
 	if (cpio_writer_finish(&w, 512) != 0) {
-		say(st->message, sizeof(st->message), "%s: cannot write the cpio trailer", st->out);
+		blob_say(st->message, sizeof(st->message), "%s: cannot write the cpio trailer", st->out);
 		return FWU_ERR_HW_ERROR;
 	}
 	uint64_t at = end + pad + w.off;
 	if (write_at(st->fd, tail, pad + w.off, end) ||
 	    (st->image_len && write_at(st->fd, st->image, st->image_len, at)) ||
 	    fchmod(st->fd, 0644) != 0 || fsync(st->fd) != 0) {
-		say(st->message, sizeof(st->message), "%s: %s", st->tmp, strerror(errno));
+		blob_say(st->message, sizeof(st->message), "%s: %s", st->tmp, strerror(errno));
 		return FWU_ERR_RW_ERROR;
 	}
 	int rc = close(st->fd);
 	st->fd = -1;
 	if (rc != 0 || rename(st->tmp, st->out) != 0) {
-		say(st->message, sizeof(st->message), "%s: %s", st->out, strerror(errno));
+		blob_say(st->message, sizeof(st->message), "%s: %s", st->out, strerror(errno));
 		return FWU_ERR_RW_ERROR;
 	}
 	st->tmp[0] = '\0';

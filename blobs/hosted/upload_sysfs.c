@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void say(char *out, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(char *out, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!out || !cap)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out, cap, fmt, ap);
-	va_end(ap);
-}
+#include "errbuf.h"
 
 static uint64_t now_ms(void)
 {
@@ -150,22 +138,22 @@ int upload_sysfs_open(struct upload_sysfs *u, const char *root, const char *name
 	if (!root)
 		root = UPLOAD_SYSFS_DEFAULT_ROOT;
 	if (!name || !*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
-		say(err, errcap, "fw-upload: '%s' is not a device name", name ? name : "");
+		blob_say(err, errcap, "fw-upload: '%s' is not a device name", name ? name : "");
 		return FWK_ERR_INVAL;
 	}
 	int n = snprintf(u->dir, sizeof(u->dir), "%s/class/firmware/%s", root, name);
 	if (n < 0 || (size_t)n >= sizeof(u->dir) - 32) {
-		say(err, errcap, "fw-upload: %s: path too long", root);
+		blob_say(err, errcap, "fw-upload: %s: path too long", root);
 		return FWK_ERR_INVAL;
 	}
 	if (stat(u->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		say(err, errcap, "%s: no such firmware device (%s)", u->dir,
+		blob_say(err, errcap, "%s: no such firmware device (%s)", u->dir,
 		    strerror(errno ? errno : ENOTDIR));
 		return FWK_ERR_UNSUPPORTED;
 	}
 	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
 		if (!exists(u->dir, attrs[i])) {
-			say(err, errcap, "%s: no '%s': not a firmware-upload device", u->dir,
+			blob_say(err, errcap, "%s: no '%s': not a firmware-upload device", u->dir,
 			    attrs[i]);
 			return FWK_ERR_UNSUPPORTED;
 		}
@@ -211,7 +199,7 @@ static enum fwu_err sysfs_identity(void *ctx, struct fwu_identity *id)
 		return FWU_ERR_NONE;
 	}
 	if (errno != ENOENT) {
-		say(u->message, sizeof(u->message), "%s: %s", path, strerror(errno));
+		blob_say(u->message, sizeof(u->message), "%s: %s", path, strerror(errno));
 		return FWU_ERR_RW_ERROR;
 	}
 	if (u->assume_compatible) {
@@ -234,22 +222,22 @@ static enum fwu_err sysfs_prepare(void *ctx, const uint8_t *data, uint64_t size,
 	(void)data;
 	(void)img;
 	if (size > 0xffffffffu) { /* remaining_size is a u32 in the kernel */
-		say(u->message, sizeof(u->message), "%s: %llu bytes is more than the kernel takes",
+		blob_say(u->message, sizeof(u->message), "%s: %llu bytes is more than the kernel takes",
 		    u->dir, (unsigned long long)size);
 		return FWU_ERR_INVALID_SIZE;
 	}
 	e = attr_read(u, "status", status, sizeof(status), now_ms() + timeout_of(u));
 	if (e < 0) {
-		say(u->message, sizeof(u->message), "%s/status: %s", u->dir, strerror(-e));
+		blob_say(u->message, sizeof(u->message), "%s/status: %s", u->dir, strerror(-e));
 		return e == -ETIMEDOUT ? FWU_ERR_TIMEOUT : FWU_ERR_RW_ERROR;
 	}
 	if (strcmp(status, "idle") != 0) {
-		say(u->message, sizeof(u->message), "%s/status: '%s', not idle (another upload?)",
+		blob_say(u->message, sizeof(u->message), "%s/status: '%s', not idle (another upload?)",
 		    u->dir, status);
 		return FWU_ERR_BUSY;
 	}
 	if ((e = attr_write(u, "loading", "1\n")) != 0) {
-		say(u->message, sizeof(u->message), "%s/loading: %s", u->dir, strerror(-e));
+		blob_say(u->message, sizeof(u->message), "%s/loading: %s", u->dir, strerror(-e));
 		return FWU_ERR_RW_ERROR;
 	}
 	u->loading = true;
@@ -259,7 +247,7 @@ static enum fwu_err sysfs_prepare(void *ctx, const uint8_t *data, uint64_t size,
 		close(u->data_fd);
 	u->data_fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (u->data_fd < 0) {
-		say(u->message, sizeof(u->message), "%s: %s", path, strerror(errno));
+		blob_say(u->message, sizeof(u->message), "%s: %s", path, strerror(errno));
 		return FWU_ERR_RW_ERROR;
 	}
 	return FWU_ERR_NONE;
@@ -280,7 +268,7 @@ static enum fwu_err sysfs_write(void *ctx, const uint8_t *data, uint64_t offset,
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		int e = errno;
-		say(u->message, sizeof(u->message), "%s/data: %s", u->dir, strerror(e));
+		blob_say(u->message, sizeof(u->message), "%s/data: %s", u->dir, strerror(e));
 		if (e == EFBIG || e == ENOSPC || e == ENOMEM)
 			return FWU_ERR_INVALID_SIZE;
 		return e == EBUSY || e == EAGAIN ? FWU_ERR_BUSY : FWU_ERR_RW_ERROR;
@@ -297,7 +285,7 @@ static enum fwu_err parse_error(struct upload_sysfs *u, const char *text,
 	int st = colon ? fwu_status_parse(text, (size_t)(colon - text)) : -1;
 	int er = colon ? fwu_err_parse(colon + 1, strlen(colon + 1)) : -1;
 
-	say(u->message, sizeof(u->message), "%s/error: %s", u->dir, text);
+	blob_say(u->message, sizeof(u->message), "%s/error: %s", u->dir, text);
 	if (st < 0 || er <= 0)
 		return FWU_ERR_HW_ERROR; /* a word this fwkit does not know */
 	*status = (enum fwu_status)st;
@@ -318,7 +306,7 @@ static enum fwu_err sysfs_poll_complete(void *ctx, enum fwu_status *status)
 			close(u->data_fd);
 		u->data_fd = -1;
 		if ((e = attr_write(u, "loading", "0\n")) != 0) {
-			say(u->message, sizeof(u->message), "%s/loading: %s", u->dir, strerror(-e));
+			blob_say(u->message, sizeof(u->message), "%s/loading: %s", u->dir, strerror(-e));
 			return FWU_ERR_RW_ERROR;
 		}
 		u->loading = false;
@@ -331,14 +319,14 @@ static enum fwu_err sysfs_poll_complete(void *ctx, enum fwu_status *status)
 		if (e >= 0) {
 			snprintf(last, sizeof(last), "%s", text);
 		} else if (e != -ETIMEDOUT) {
-			say(u->message, sizeof(u->message), "%s/status: %s", u->dir, strerror(-e));
+			blob_say(u->message, sizeof(u->message), "%s/status: %s", u->dir, strerror(-e));
 			return FWU_ERR_RW_ERROR;
 		}
 		if (e == -ETIMEDOUT || now_ms() >= deadline) {
 			int s = fwu_status_parse(last, strlen(last));
 			if (s > 0)
 				*status = (enum fwu_status)s;
-			say(u->message, sizeof(u->message), "%s/status: still '%s' after %u ms",
+			blob_say(u->message, sizeof(u->message), "%s/status: still '%s' after %u ms",
 			    u->dir, last[0] ? last : "unreadable", timeout_of(u));
 			return FWU_ERR_TIMEOUT;
 		}
@@ -354,7 +342,7 @@ static enum fwu_err sysfs_poll_complete(void *ctx, enum fwu_status *status)
 	}
 	e = attr_read(u, "error", text, sizeof(text), deadline);
 	if (e < 0) {
-		say(u->message, sizeof(u->message), "%s/error: %s", u->dir, strerror(-e));
+		blob_say(u->message, sizeof(u->message), "%s/error: %s", u->dir, strerror(-e));
 		return e == -ETIMEDOUT ? FWU_ERR_TIMEOUT : FWU_ERR_RW_ERROR;
 	}
 	if (e == 0)

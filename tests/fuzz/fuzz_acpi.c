@@ -13,15 +13,6 @@
 
 #define MAX_CAND 4
 
-static void check_fault(const struct fwk_fault *f, int rc, uint64_t len)
-{
-	CHECK(rc < 0 && rc >= FWK_ERR_UNSUPPORTED);
-	CHECK(f->error == rc);
-	CHECK(f->field != NULL && f->detail != NULL);
-	CHECK(f->offset <= len);
-	sink += touch(f->field, strlen(f->field)) + touch(f->detail, strlen(f->detail));
-}
-
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |

@@ -17,15 +17,6 @@
 
 #include "fuzzkit.h"
 
-static void check_fault(const struct fwk_fault *f, int rc, size_t len)
-{
-	CHECK(rc < 0 && rc >= FWK_ERR_UNSUPPORTED);
-	CHECK(f->error == rc);
-	CHECK(f->field != NULL && f->detail != NULL);
-	CHECK(f->offset <= len);
-	sink += touch(f->field, strlen(f->field)) + touch(f->detail, strlen(f->detail));
-}
-
 static void check_accepted(const uint8_t *d, size_t size, const struct fwb_info *info)
 {
 	CHECK(size >= FWB_HEADER_SIZE);

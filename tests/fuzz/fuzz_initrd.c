@@ -62,15 +62,6 @@ static void check_entry(const uint8_t *buf, uint64_t len, const struct cpio_entr
 	}
 }
 
-static void check_fault(const struct fwk_fault *f, int rc, uint64_t len)
-{
-	CHECK(rc < 0 && rc >= FWK_ERR_UNSUPPORTED);
-	CHECK(f->error == rc);
-	CHECK(f->field != NULL && f->detail != NULL);
-	CHECK(f->offset <= len);
-	sink += touch(f->field, strlen(f->field)) + touch(f->detail, strlen(f->detail));
-}
-
 /* Walk one archive the scanner accepted: the same entries, the same end. */
 static void walk_segment(const uint8_t *buf, uint64_t len, const struct initrd_segment *g)
 {

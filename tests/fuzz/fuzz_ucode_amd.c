@@ -13,15 +13,6 @@
 
 #define MAX_ITEMS 128
 
-static void check_fault(const struct fwk_fault *f, int rc, uint64_t len)
-{
-	CHECK(rc < 0 && rc >= FWK_ERR_UNSUPPORTED);
-	CHECK(f->error == rc);
-	CHECK(f->field != NULL && f->detail != NULL);
-	CHECK(f->offset <= len);
-	sink += touch(f->field, strlen(f->field)) + touch(f->detail, strlen(f->detail));
-}
-
 static uint32_t family_of(uint32_t sig)
 {
 	uint32_t fam = (sig >> 8) & 0xf;

@@ -13,15 +13,6 @@
 
 #define MAX_UPDATES 64
 
-static void check_fault(const struct fwk_fault *f, int rc, uint64_t len)
-{
-	CHECK(rc < 0 && rc >= FWK_ERR_UNSUPPORTED);
-	CHECK(f->error == rc);
-	CHECK(f->field != NULL && f->detail != NULL);
-	CHECK(f->offset <= len);
-	sink += touch(f->field, strlen(f->field)) + touch(f->detail, strlen(f->detail));
-}
-
 /* Everything ucode_intel_next() promised about an update it accepted. */
 static void recheck(const uint8_t *d, size_t size, const struct ucode_intel *u)
 {
