@@ -188,25 +188,6 @@ void kmsg_line(const char *kmsg, int level, const char *text)
 	close(fd);
 }
 
-static int add_taint(const char *path, unsigned bit)
-{
-	uint64_t mask = 0;
-
-	if (taint_read(path, &mask) == 0 && (mask >> bit & 1))
-		return 0;
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return bad("%s: cannot set taint bit %u: %s", path, bit, strerror(errno));
-	char num[32];
-	int n = snprintf(num, sizeof(num), "%llu\n", 1ull << bit);
-	ssize_t w = write(fd, num, (size_t)n);
-	int e = errno;
-	close(fd);
-	if (w != n)
-		return bad("%s: cannot set taint bit %u: %s", path, bit, strerror(e));
-	return 0;
-}
-
 bool ledger_has(const struct ledger_record *recs, size_t n, const struct ledger_record *r)
 {
 	for (size_t i = 0; i < n; i++)
@@ -286,7 +267,7 @@ static int verify_acpi(const struct verify_paths *vp)
 	size_t nold = 0;
 	if (applied > 0 && ledger_read(vp->ledger, &old, &nold) != 0)
 		rc = EXIT_BAD; /* still taint and log below: the kernel did take them */
-	if (applied > 0 && add_taint(vp->tainted, TAINT_OVERRIDDEN_ACPI_TABLE) != 0)
+	if (applied > 0 && taint_add(vp->tainted, TAINT_OVERRIDDEN_ACPI_TABLE) != 0)
 		rc = EXIT_BAD;
 
 	for (uint32_t i = 0; i < cs.n; i++) {

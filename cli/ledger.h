@@ -18,4 +18,9 @@ int ledger_append(const char *path, const struct ledger_record *r);
 /* Read a taint mask file such as /proc/sys/kernel/tainted. */
 int taint_read(const char *path, uint64_t *mask);
 
+/* Set one bit in a taint mask file (writing 1 << bit there, as the kernel
+ * ors it in); nothing when it is already set.  0, or EXIT_BAD after one
+ * message. */
+int taint_add(const char *path, unsigned bit);
+
 #endif /* FWKIT_CLI_LEDGER_H */

@@ -178,6 +178,25 @@ int taint_read(const char *path, uint64_t *mask)
 	return 0;
 }
 
+int taint_add(const char *path, unsigned bit)
+{
+	uint64_t mask = 0;
+
+	if (taint_read(path, &mask) == 0 && (mask >> bit & 1))
+		return 0;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return bad("%s: cannot set taint bit %u: %s", path, bit, strerror(errno));
+	char num[32];
+	int n = snprintf(num, sizeof(num), "%llu\n", 1ull << bit);
+	ssize_t w = write(fd, num, (size_t)n);
+	int e = errno;
+	close(fd);
+	if (w != n)
+		return bad("%s: cannot set taint bit %u: %s", path, bit, strerror(e));
+	return 0;
+}
+
 static void record_json(struct json *j, const struct ledger_record *r)
 {
 	char hex[SHA256_HEX_SIZE];
