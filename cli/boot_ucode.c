@@ -111,12 +111,13 @@ static int selected(enum ucode_vendor v, const struct input *in, const char *rel
 					: ucode_amd_select(au, n, cpu, keep);
 	if (rc < 0 || !keep || kept < 0) {
 		char line[600];
-		snprintf(line, sizeof(line),
-			 "microcode in initrd %s is damaged at offset 0x%llx: %s: %s; the "
-			 "kernel's early loader may have skipped it", rel,
-			 (unsigned long long)f.offset, f.field ? f.field : "?",
-			 f.detail ? f.detail : fwk_strerror(rc));
-		if (rc >= 0)
+		if (rc < 0)
+			snprintf(line, sizeof(line),
+				 "microcode in initrd %s is damaged at offset 0x%llx: %s: %s; the "
+				 "kernel's early loader may have skipped it", rel,
+				 (unsigned long long)f.offset, f.field ? f.field : "?",
+				 f.detail ? f.detail : fwk_strerror(rc));
+		else
 			snprintf(line, sizeof(line), "microcode in initrd %s: selection failed", rel);
 		kmsg_line(vp->kmsg, 4, line);
 		free(iu);
