@@ -12,7 +12,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CPPFLAGS += -Iinclude
 HOST_DEFS := -D_GNU_SOURCE
-LIBS     := -lz -llzma -lzstd -lbz2 -llz4 -llzo2 -lcrypto
+LIBS     := -lfdt -lz -llzma -lzstd -lbz2 -llz4 -llzo2 -lcrypto
 VERSION  := 0.1.0
 B        := build
 FUZZ_SECONDS ?= 60
@@ -22,13 +22,13 @@ FUZZ_SECONDS ?= 60
 CORE_SRC := initrd-tools/error.c initrd-tools/cpio_read.c \
 	    initrd-tools/cpio_write.c initrd-tools/segment.c \
 	    override/acpi_table.c override/acpi_dump.c override/acpi_plan.c \
-	    override/acpi_verify.c taint/taint.c taint/ledger.c taint/tcg.c \
-	    $(wildcard blobs/*.c)
+	    override/acpi_verify.c override/dt_check.c override/dt_overlay.c \
+	    taint/taint.c taint/ledger.c taint/tcg.c $(wildcard blobs/*.c)
 # The hosted layer: files, decompression, extraction, image building;
 # signatures (OpenSSL) and the Linux device backends for blobs.
 HOST_SRC := initrd-tools/decompress.c initrd-tools/image.c \
 	    initrd-tools/extract.c initrd-tools/build.c initrd-tools/compress.c \
-	    $(wildcard blobs/hosted/*.c)
+	    $(wildcard blobs/hosted/*.c) $(wildcard override/hosted/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 
 # Every tests/<module>/test_*.c is a cmocka program.
@@ -42,7 +42,7 @@ FS_OBJ   := $(CORE_SRC:%.c=$(B)/freestanding/%.o)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o) $(HOST_SRC:%.c=$(B)/asan/%.o)
 PUB_HEADERS := $(wildcard include/fwkit/*.h)
-HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h blobs/*.h blobs/hosted/*.h)
+HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h blobs/*.h blobs/hosted/*.h override/*.h)
 
 .PHONY: all deps demo check test unit cli-tests fuzz fuzz-build bench install \
 	uninstall clean core-check
@@ -78,19 +78,30 @@ $(B)/fwkit-asan: $(CLI_SRC:%.c=$(B)/asan/%.o) $(ASAN_OBJ)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 # The core as one relocatable object whose only undefined symbols are those
-# of fwkit/env.h (mk/core-undefined.txt), then linked alone with stubs of
-# exactly those functions: a new dependency fails the build here.
+# of fwkit/env.h (mk/core-undefined.txt) and libfdt's API, then linked alone
+# with libfdt and stubs of exactly those functions and of libfdt's own
+# environment (libfdt_env.h: mk/libfdt-undefined.txt): a new dependency
+# fails the build here.
+LIBFDT_A ?= $(firstword $(wildcard /usr/lib/*/libfdt.a /usr/lib/libfdt.a))
 $(B)/fwkit-core.o: $(FS_OBJ)
 	ld -r -o $@ $^
 
 core-check: $(B)/fwkit-core.o
-	@nm -u $< | awk '{print $$2}' | sort -u > $(B)/core-undefined.txt
+	@test -f "$(LIBFDT_A)" || { echo "core-check: libfdt.a not found (apt-get install libfdt-dev)"; exit 1; }
+	@nm --defined-only -g $(LIBFDT_A) 2>/dev/null | awk 'NF == 3 {print $$3}' | sort -u > $(B)/libfdt-defined.txt
+	@nm -u $< | awk '{print $$2}' | sort -u | comm -23 - $(B)/libfdt-defined.txt > $(B)/core-undefined.txt
 	@if comm -23 $(B)/core-undefined.txt mk/core-undefined.txt | grep -q .; then \
 		echo "core-check: the freestanding core needs symbols fwkit/env.h does not declare:"; \
 		comm -23 $(B)/core-undefined.txt mk/core-undefined.txt; exit 1; fi
+	@nm -u $(LIBFDT_A) 2>/dev/null | awk 'NF == 2 {print $$2}' | sort -u | \
+		comm -23 - $(B)/libfdt-defined.txt > $(B)/libfdt-undefined.txt
+	@if comm -23 $(B)/libfdt-undefined.txt mk/libfdt-undefined.txt | grep -q .; then \
+		echo "core-check: $(LIBFDT_A) needs symbols beyond its environment:"; \
+		comm -23 $(B)/libfdt-undefined.txt mk/libfdt-undefined.txt; exit 1; fi
 	@$(CC) -ffreestanding -nostdlib -static -fno-pic -no-pie -o $(B)/core-linkcheck \
-		$< tests/freestanding/env_stub.c -Wl,--no-undefined
-	@echo "core-check: freestanding core links with only: $$(tr '\n' ' ' < $(B)/core-undefined.txt)"
+		$< $(LIBFDT_A) tests/freestanding/env_stub.c tests/freestanding/libfdt_env_stub.c \
+		-Wl,--no-undefined
+	@echo "core-check: freestanding core links with only: $$(tr '\n' ' ' < $(B)/core-undefined.txt)+ libfdt ($$(tr '\n' ' ' < $(B)/libfdt-undefined.txt | sed 's/ $$//'))"
 
 # Each entry point first installs what it needs (Debian packages), and says so.
 deps:

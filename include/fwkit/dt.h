@@ -71,8 +71,8 @@ struct dt_summary {
  *   unit_address_vs_reg        unit address without reg/ranges, or reg
  *                              without unit address
  *   unit_address_format        unit address with leading zeros or 0x
- *   simple_bus_reg             unit address differs from reg's first address
- *                              (when both are plain hex numbers)
+ *   simple_bus_reg             under a "simple-bus", a unit address that
+ *                              differs from reg's first address
  *   reg_format                 reg not a whole number of (address, size)
  *                              entries of the parent's cell sizes
  *   ranges_format              the same for ranges
@@ -83,7 +83,10 @@ struct dt_summary {
  *   node_name_length           a node or property name over DT_NAME_MAX
  *   unresolved_fixup_cell      a __fixups__ cell that is not 0xffffffff
  * Inside an overlay's __overlay__ nodes the parent's cell sizes are those of
- * the target, unknown here: the address checks skip their direct children.
+ * the target, unknown here: the address checks skip the __overlay__ nodes
+ * and their direct children.  Fragments and the __symbols__, __fixups__
+ * and __local_fixups__ subtrees get no warnings.  sum->warnings counts them
+ * also when warn is NULL.
  */
 typedef void (*dt_warn_fn)(void *ctx, uint64_t offset, const char *path,
 			   const char *check, const char *detail);
@@ -125,8 +128,9 @@ typedef void (*dt_warn_fn)(void *ctx, uint64_t offset, const char *path,
  * blocks), FWK_ERR_BADFIELD (everything else; field names the header field,
  * "token", "node name", "property name", "phandle", "__symbols__",
  * "__fixups__", "__local_fixups__", "target" ...), FWK_ERR_LIMIT (depth),
- * FWK_ERR_NOSPACE (scratch too small).  The fault offset is the byte in buf
- * where the problem is.
+ * FWK_ERR_NOSPACE (scratch too small), FWK_ERR_INVAL (buf NULL with a
+ * length).  The fault offset is the byte in buf where the problem is; for a
+ * property name, its nameoff field (so dt_node_path_at names the node).
  */
 int dt_check(const void *buf, size_t len, uint32_t *scratch,
 	     size_t scratch_words, dt_warn_fn warn, void *ctx,
@@ -187,8 +191,10 @@ typedef void (*dt_change_fn)(void *ctx, enum dt_change what, const char *path);
 /*
  * Everything that decides whether ovl applies to base, without writing:
  * dt_check of both, at least one fragment, each fragment's target found in
- * the base (target-path, a phandle, or a label through the base's
- * __symbols__), every __fixups__ label resolved, and no __overlay__ node
+ * the base as the overlay's earlier fragments leave it (a fragment may
+ * target a node an earlier one creates, as libfdt applies them in order) by
+ * target-path, a phandle, or a label through the base's __symbols__, every
+ * __fixups__ label resolved, and no __overlay__ node
  * carrying a phandle onto a base node that has a different one.  Then
  * change(ctx, ...) once per node the overlay creates or changes, fragment
  * by fragment, parents before children (a node without properties of its

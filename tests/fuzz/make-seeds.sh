@@ -202,3 +202,83 @@ write("ucode_amd", "family-limits.bin",
 write("ucode_amd", "not-in-table.bin", container(zen3, [(0xa012, 0x0a001200, 96)]))
 EOF
 ls -l "$ROOT/tests/fuzz/corpus/ucode_intel" "$ROOT/tests/fuzz/corpus/ucode_amd"
+
+# ---- Device-tree seeds: tests/fuzz/corpus/dt_check/ ------------------------
+# dtc output of small sources written here: a board with labels, memory
+# reservations and phandles (as v17 and v16), overlays targeting by label,
+# by &{/path} and by target-path with local references between their own
+# nodes, and a chain of nodes nested as deep as dt_check allows.
+command -v dtc >/dev/null 2>&1 || { echo "make-seeds.sh: 'dtc' not found" >&2; exit 1; }
+DT="$ROOT/tests/fuzz/corpus/dt_check"
+rm -rf "$DT"
+mkdir -p "$DT"
+cat > "$TMP/board.dts" <<'EOF'
+/dts-v1/;
+/memreserve/ 0x80000000 0x100000;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	compatible = "fwkit,board";
+	chosen { bootargs = "console=ttyS0"; };
+	aliases { serial0 = &uart0; };
+	memory@40000000 { device_type = "memory"; reg = <0x40000000 0x10000000>; };
+	soc: soc {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		intc: interrupt-controller@1000 {
+			compatible = "arm,gic-400";
+			reg = <0x1000 0x100>;
+			interrupt-controller;
+			#interrupt-cells = <3>;
+			#address-cells = <0>;
+		};
+		i2c1: i2c@2000 {
+			compatible = "vendor,i2c";
+			reg = <0x2000 0x100>;
+			interrupt-parent = <&intc>;
+			#address-cells = <1>;
+			#size-cells = <0>;
+			eeprom@50 { compatible = "atmel,24c02"; reg = <0x50>; };
+		};
+		uart0: serial@3000 {
+			compatible = "ns16550a";
+			reg = <0x3000 0x100>;
+			interrupt-parent = <&intc>;
+			linux,phandle = <0x40>;
+			phandle = <0x40>;
+		};
+	};
+};
+EOF
+cat > "$TMP/overlay.dts" <<'EOF'
+/dts-v1/;
+/plugin/;
+&i2c1 {
+	status = "okay";
+	sensor: sensor@48 { compatible = "ti,tmp102"; reg = <0x48>; interrupt-parent = <&gpio>; };
+};
+&{/soc} {
+	gpio: gpio@4000 {
+		reg = <0x4000 0x100>;
+		gpio-controller;
+		nested { user = <&sensor &gpio 1 &intc>; };
+	};
+};
+/ {
+	fragment@10 { target-path = "/chosen"; __overlay__ { bootargs = "quiet"; }; };
+};
+EOF
+{
+	printf '/dts-v1/;\n/ {'
+	i=0; while [ $i -lt 64 ]; do printf ' n%d {' $((i % 10)); i=$((i + 1)); done
+	printf ' leaf = <1>;'
+	i=0; while [ $i -lt 64 ]; do printf ' };'; i=$((i + 1)); done
+	printf ' };\n'
+} > "$TMP/deep.dts"
+dtc -q -@ -I dts -O dtb -o "$DT/board.dtb" "$TMP/board.dts"
+dtc -q -@ -V 16 -I dts -O dtb -o "$DT/board-v16.dtb" "$TMP/board.dts"
+dtc -q -@ -I dts -O dtb -o "$DT/overlay.dtbo" "$TMP/overlay.dts"
+dtc -q -I dts -O dtb -o "$DT/deep.dtb" "$TMP/deep.dts"
+ls -l "$DT"
