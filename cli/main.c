@@ -16,6 +16,7 @@ static const char main_help[] =
 	"  acpi info|check|fix|compile|pack  check ACPI tables and ship them in an initrd\n"
 	"  ucode info|pack                   check Intel/AMD microcode, pack an early cpio\n"
 	"  blob pack|info|verify|deliver     signed device firmware containers (.fwb)\n"
+	"  dt check|info|apply               check device trees, apply overlays\n"
 	"  boot verify                       in the initramfs: confirm, taint and record\n"
 	"  taint show|decode                 the kernel's taint bits and fwkit's ledger\n"
 	"\n"
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
 		return cmd_ucode(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "blob"))
 		return cmd_blob(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "dt"))
+		return cmd_dt(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "boot"))
 		return cmd_boot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "taint"))
