@@ -5,7 +5,9 @@
 # ship a fixed DSDT: compile, plan against the machine's tables, pack, and see
 # what the boot-time check records; then check and pack CPU microcode into the
 # same early cpio; then pack, sign, verify and deliver PMIC firmware to the
-# simulated PMIC, with a power loss and a downgrade refused on the way.
+# simulated PMIC, with a power loss and a downgrade refused on the way;
+# last, fix a board's device tree with an overlay shipped in the initramfs,
+# refuse one written for another board, and show the ledger record.
 set -eu
 F=$1
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -173,5 +175,40 @@ rc=0
 
 step "The ledger: every attempt, with target, version, SHA-256, backend and result"
 run "$F" taint show --tainted "$P/tainted" --ledger "$P/ledger.json"
+
+T="$D/dt"
+mkdir -p "$T"
+step "Device trees: the demo board's DTB (integration/demo/dt/board.dts, built with dtc -@
+    so it carries __symbols__) and the integrator's overlay enabling the UART and adding
+    the PMIC on I2C.  dtc warns about reg in overlays whose parent it cannot see; -q"
+run dtc -@ -I dts -O dtb -o "$T/board.dtb" "$ROOT/integration/demo/dt/board.dts"
+run dtc -@ -q -I dts -O dtb -o "$T/pmic.dtbo" "$ROOT/integration/demo/dt/pmic.dtso"
+run "$F" dt check "$T/board.dtb" "$T/pmic.dtbo"
+
+step "Ship the overlay in the initramfs, where fwkit looks: kernel/firmware/dtb/overlays/"
+run "$F" initrd build -o "$T/initrd.img" --compress gzip \
+	kernel/firmware/dtb/overlays/10-pmic.dtbo="$T/pmic.dtbo"
+
+step "Apply the initramfs's overlays to the board's tree: every byte checked first, one
+    ledger record per overlay with what it created or changed"
+run "$F" dt apply -o "$T/board-fixed.dtb" --initrd "$T/initrd.img" \
+	--ledger "$T/ledger.json" "$T/board.dtb"
+run fdtget "$T/board-fixed.dtb" /soc@0/i2c@9040000/pmic@32 compatible
+run fdtget "$T/board-fixed.dtb" /soc@0/serial@9000000 status
+
+step "An overlay written for another board (it needs &i2c3) is refused, naming the label;
+    nothing is written"
+run dtc -@ -I dts -O dtb -o "$T/wrong.dtbo" "$ROOT/integration/demo/dt/wrong-board.dtso"
+printf '$ %s\n' "$F dt apply -o $T/wrong.dtb --ledger $T/ledger.json $T/board.dtb $T/wrong.dtbo"
+rc=0
+"$F" dt apply -o "$T/wrong.dtb" --ledger "$T/ledger.json" "$T/board.dtb" "$T/wrong.dtbo" || rc=$?
+[ "$rc" -eq 1 ] || { echo "expected exit status 1, got $rc"; exit 1; }
+[ ! -e "$T/wrong.dtb" ] || { echo "a refused overlay left $T/wrong.dtb behind"; exit 1; }
+echo "(exit status 1: not applicable; $T/wrong.dtb not written)"
+
+step "The ledger record of the applied overlay (a tree written to a file taints no running
+    kernel: the record carries no taint bit)"
+echo 0 > "$T/tainted"
+run "$F" taint show --tainted "$T/tainted" --ledger "$T/ledger.json"
 
 printf '\nfwkit demo: done; outputs are in %s\n' "$D"
