@@ -78,20 +78,29 @@ static void warn(struct tree *t, uint64_t at, const char *path, const char *chec
 		t->warn(t->ctx, at, path, check, detail);
 }
 
-static bool is_alnum(uint8_t c)
+/* Character sets as two 64-bit masks (characters 0-63, 64-127): one test
+ * per character of every name. */
+#define CH(c) ((uint64_t)1 << ((c) & 63))
+#define DIGITS ((uint64_t)0x3ff << 48)                 /* '0'..'9' */
+#define LETTERS ((uint64_t)0x3ffffff << 1 | (uint64_t)0x3ffffff << 33) /* A-Z a-z */
+#define NODE_LO (DIGITS | CH(',') | CH('.') | CH('+') | CH('-'))
+#define NODE_HI (LETTERS | CH('_'))
+#define PROP_LO (NODE_LO | CH('?') | CH('#'))
+
+static bool in_set(uint8_t c, uint64_t lo, uint64_t hi)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return c < 64 ? (lo >> c & 1u) != 0 : c < 128 && (hi >> (c - 64) & 1u) != 0;
 }
 
 /* dtc's node name characters (and of a unit address). */
 static bool node_char(uint8_t c)
 {
-	return is_alnum(c) || c == ',' || c == '.' || c == '_' || c == '+' || c == '-';
+	return in_set(c, NODE_LO, NODE_HI);
 }
 
 static bool prop_char(uint8_t c)
 {
-	return node_char(c) || c == '?' || c == '#';
+	return in_set(c, PROP_LO, NODE_HI);
 }
 
 /* Does the NUL-terminated string at b[at] equal s[0..n)?  Stops at the
@@ -310,6 +319,9 @@ static void sort_recs(const struct tree *t, uint32_t *a, size_t n, enum order o)
 	}
 }
 
+/* Up to this many names, no_twins compares pairs rather than sorting. */
+#define TWINS_PAIRWISE 12u
+
 static int push(struct tree *t, uint64_t v, uint64_t at)
 {
 	if (t->lo >= t->hi)
@@ -327,11 +339,24 @@ static int no_twins(struct tree *t, size_t base, enum order o)
 	size_t n = t->lo - base;
 	uint64_t second = UINT64_MAX;
 
-	sort_recs(t, a, n, o);
-	for (size_t i = 1; i < n; i++)
-		if (str_cmp(t, name_at(t, o, a[i - 1]), name_at(t, o, a[i])) == 0 &&
-		    a[i] < second)
-			second = a[i];
+	if (n <= TWINS_PAIRWISE) {
+		/* Few names (most nodes): compare each with those before it, in
+		 * buffer order, so the first hit is the earliest second one. */
+		for (size_t j = 1; j < n && second == UINT64_MAX; j++) {
+			uint64_t nj = name_at(t, o, a[j]);
+			for (size_t i = 0; i < j; i++)
+				if (str_cmp(t, name_at(t, o, a[i]), nj) == 0) {
+					second = a[j];
+					break;
+				}
+		}
+	} else {
+		sort_recs(t, a, n, o);
+		for (size_t i = 1; i < n; i++)
+			if (str_cmp(t, name_at(t, o, a[i - 1]), name_at(t, o, a[i])) == 0 &&
+			    a[i] < second)
+				second = a[i];
+	}
 	t->lo = base;
 	if (second == UINT64_MAX)
 		return 0;
@@ -1074,6 +1099,7 @@ static int check_phandles(struct tree *t)
 	uint64_t second = UINT64_MAX;
 
 	sort_recs(t, a, n, BY_PHANDLE);
+	t->sum.max_phandle = n ? a[2 * n - 2] : 0;
 	for (size_t i = 1; i < n; i++)
 		if (a[2 * i] == a[2 * i - 2] && a[2 * i + 1] < second)
 			second = a[2 * i + 1];

@@ -128,10 +128,181 @@ static bool is_phandle_name(const char *s, size_t n)
 	return str_eq(s, n, "phandle", 7) || str_eq(s, n, "linux,phandle", 13);
 }
 
+/* ---- the base, read straight ----------------------------------------------
+ *
+ * dt_check has walked the base's structure block token by token, so the
+ * plan steps through it without libfdt's per-token checks, and finds a node
+ * by phandle and its path in one pass where libfdt takes one per look-up.
+ * Offsets are libfdt's: from the start of the structure block.
+ */
+
+static uint32_t b_tag(const uint8_t *bs, uint32_t off)
+{
+	return fwk_be32(bs + off);
+}
+
+/* The token after the one at off (not FDT_END). */
+static uint32_t b_after(const uint8_t *bs, uint32_t off)
+{
+	switch (b_tag(bs, off)) {
+	case FDT_BEGIN_NODE: {
+		uint32_t i = off + 4u;
+		while (bs[i])
+			i++;
+		return (i + 4u) & ~3u;
+	}
+	case FDT_PROP:
+		return off + 12u + ((b_tag(bs, off + 4u) + 3u) & ~3u);
+	default:
+		return off + 4u;
+	}
+}
+
+/* The next FDT_BEGIN_NODE at this level from off, properties and NOPs
+ * skipped, or NONE when the parent ends first. */
+static int b_node_from(const uint8_t *bs, uint32_t off)
+{
+	uint32_t t;
+
+	while ((t = b_tag(bs, off)) == FDT_PROP || t == FDT_NOP)
+		off = b_after(bs, off);
+	return t == FDT_BEGIN_NODE ? (int)off : NONE;
+}
+
+static int b_first_child(const uint8_t *bs, int node)
+{
+	return b_node_from(bs, b_after(bs, (uint32_t)node));
+}
+
+static int b_next_sibling(const uint8_t *bs, int node)
+{
+	uint32_t off = (uint32_t)node;
+	int depth = 0;
+
+	do {
+		uint32_t t = b_tag(bs, off);
+		if (t == FDT_BEGIN_NODE)
+			depth++;
+		else if (t == FDT_END_NODE)
+			depth--;
+		off = b_after(bs, off);
+	} while (depth > 0);
+	return b_node_from(bs, off);
+}
+
+static const char *b_name(const uint8_t *bs, int node, size_t *n)
+{
+	const char *s = (const char *)bs + (uint32_t)node + 4u;
+
+	*n = 0;
+	while (s[*n])
+		(*n)++;
+	return s;
+}
+
+/* fdt_subnode_offset_namelen: the first child whose name matches loosely. */
+static int b_subnode(const uint8_t *bs, int parent, const char *name, size_t len)
+{
+	for (int c = b_first_child(bs, parent); c != NONE; c = b_next_sibling(bs, c)) {
+		size_t n;
+		const char *s = b_name(bs, c, &n);
+		if (name_matches(s, n, name, len))
+			return c;
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
+/* fdt_path_offset_namelen for an absolute path. */
+static int b_path(const uint8_t *bs, const char *path, size_t len)
+{
+	const char *s = path, *end = path + len;
+	int off = 0;
+
+	while (s < end) {
+		while (*s == '/') {
+			s++;
+			if (s == end)
+				return off;
+		}
+		const char *q = find_char(s, (size_t)(end - s), '/');
+		if (!q)
+			q = end;
+		off = b_subnode(bs, off, s, (size_t)(q - s));
+		if (off < 0)
+			return off;
+		s = q;
+	}
+	return off;
+}
+
+/*
+ * One pass over the base for the node at offset want (want >= 0) or, with
+ * want NONE, the first with phandle ph (as fdt_node_offset_by_phandle:
+ * dt_check made phandle and linux,phandle agree), its path into path as
+ * fdt_get_path writes it.  Returns the offset, -FDT_ERR_NOTFOUND, or
+ * -FDT_ERR_NOSPACE when the path does not fit in DT_PATH_MAX.
+ */
+static int b_locate(const uint8_t *bs, const char *strings, int want, uint32_t ph, char *path)
+{
+	uint32_t lens[DT_DEPTH_MAX + 1];
+	uint32_t off = 0;
+	int depth = -1, node = NONE;
+
+	for (;;) {
+		uint32_t t = b_tag(bs, off);
+		if (t == FDT_END)
+			return -FDT_ERR_NOTFOUND;
+		if (t == FDT_BEGIN_NODE) {
+			if (depth >= (int)DT_DEPTH_MAX)
+				return -FDT_ERR_BADSTRUCTURE;
+			depth++;
+			node = (int)off;
+			if (depth == 0) {
+				lens[0] = 1;
+				path[0] = '/';
+				path[1] = '\0';
+			} else if (lens[depth - 1] == UINT32_MAX) {
+				lens[depth] = UINT32_MAX;
+			} else {
+				size_t n;
+				const char *s = b_name(bs, node, &n);
+				uint32_t at = lens[depth - 1] == 1 ? 0 : lens[depth - 1];
+				if ((uint64_t)at + 1u + n + 1u > DT_PATH_MAX) {
+					lens[depth] = UINT32_MAX;
+				} else {
+					path[at] = '/';
+					memcpy(path + at + 1, s, n);
+					lens[depth] = at + 1u + (uint32_t)n;
+					path[lens[depth]] = '\0';
+				}
+			}
+			if (node == want)
+				break;
+		} else if (t == FDT_END_NODE) {
+			depth--;
+			node = NONE;
+			if (depth >= 0 && lens[depth] != UINT32_MAX)
+				path[lens[depth]] = '\0';
+		} else if (t == FDT_PROP && want == NONE && node != NONE &&
+			   b_tag(bs, off + 4u) == 4u && b_tag(bs, off + 12u) == ph) {
+			const char *nm = strings + b_tag(bs, off + 8u);
+			size_t n = str_len(nm, 14);
+			if (is_phandle_name(nm, n))
+				break;
+		}
+		off = b_after(bs, off);
+	}
+	if (lens[depth] == UINT32_MAX)
+		return -FDT_ERR_NOSPACE;
+	return node;
+}
+
 /* ---- the plan's state ---------------------------------------------------- */
 
 struct plan {
 	const void *base, *ovl;
+	const uint8_t *bs; /* the base's structure block */
+	int symbols;      /* the base's /__symbols__, or -FDT_ERR_NOTFOUND */
 	uint32_t *w;      /* one word per 8 bytes of the larger tree */
 	size_t nw;
 	uint32_t delta;   /* the base's largest phandle: libfdt's shift */
@@ -312,11 +483,9 @@ static int child_lookup(struct plan *p, uint32_t parent, int pbase, const char *
 	}
 	if (pbase == NONE)
 		return 0;
-	int off = fdt_subnode_offset_namelen(p->base, pbase, name, (int)len);
-	if (off == -FDT_ERR_NOTFOUND)
-		return 0;
+	int off = b_subnode(p->bs, pbase, name, len);
 	if (off < 0)
-		return off;
+		return 0;
 	h->base = off;
 	h->id = id_base(off);
 	return 1;
@@ -472,16 +641,18 @@ static int fragment_target(struct plan *p, int frag, int before, struct target *
 				      "target", "not one 32-bit phandle cell");
 		uint32_t ph = be32(tv);
 		if (patched || ph != 0) { /* 0: libfdt goes on to target-path */
-			int off = patched ? (int)((patched - 1u) << 2)
-				  : ph == 0xffffffffu ? -FDT_ERR_BADPHANDLE
-						      : fdt_node_offset_by_phandle(p->base, ph);
-			if (off < 0) {
+			const char *strings = (const char *)p->base + fdt_off_dt_strings(p->base);
+			int off = ph == 0xffffffffu && !patched ? -FDT_ERR_BADPHANDLE
+				  : b_locate(p->bs, strings,
+					     patched ? (int)((patched - 1u) << 2) : NONE, ph,
+					     p->path);
+			if (off < 0 && off != -FDT_ERR_NOSPACE) {
 				put_hex(p->d->name, ph);
 				return refuse(p, DT_OVL_TARGET_PHANDLE, FWK_ERR_BADFIELD,
 					      ovl_at(p, tv), "target",
 					      "no node of the base has this phandle");
 			}
-			if (fdt_get_path(p->base, off, p->path, DT_PATH_MAX) < 0)
+			if (off < 0)
 				return refuse(p, DT_OVL_OVERLAY_BAD, FWK_ERR_LIMIT, ovl_at(p, tv),
 					      "target", "the target's path is longer than fwkit "
 					      "follows");
@@ -529,11 +700,8 @@ static int fragment_target(struct plan *p, int frag, int before, struct target *
 static int check_phandles(struct plan *p)
 {
 	static const char *const names[2] = { "phandle", "linux,phandle" };
-	int rc = fdt_find_max_phandle(p->base, &p->delta);
 	int node;
 
-	if (rc < 0)
-		return refuse_libfdt(p, rc);
 	for (node = 0; node >= 0; node = fdt_next_node(p->ovl, node, NULL)) {
 		for (int i = 0; i < 2; i++) {
 			int l;
@@ -696,7 +864,7 @@ static int check_fixup(struct plan *p, int symbols, const char *label, size_t la
 	}
 	size_t sn = str_len(sym, vl > 0 ? (size_t)vl : 0);
 	int so = (vl > 0 && sn < (size_t)vl && sn > 0 && sym[0] == '/')
-			 ? fdt_path_offset_namelen(p->base, sym, (int)sn) : -FDT_ERR_BADPATH;
+			 ? b_path(p->bs, sym, sn) : -FDT_ERR_BADPATH;
 	if (so < 0 || fdt_get_phandle(p->base, so) == 0) {
 		set_name(p, label, label_n);
 		return refuse(p, DT_OVL_BAD_SYMBOL, FWK_ERR_BADFIELD, ovl_at(p, s), "__fixups__",
@@ -735,7 +903,7 @@ static int check_fixup(struct plan *p, int symbols, const char *label, size_t la
 static int check_fixups(struct plan *p)
 {
 	int fx = fdt_path_offset(p->ovl, "/__fixups__");
-	int symbols = fdt_path_offset(p->base, "/__symbols__");
+	int symbols = p->symbols;
 	int prop;
 
 	if (fx == -FDT_ERR_NOTFOUND)
@@ -1088,13 +1256,14 @@ int dt_overlay_plan(const void *base, size_t base_len, const void *ovl, size_t o
 		    struct dt_overlay_diag *d)
 {
 	struct dt_overlay_diag local;
+	struct dt_summary sum;
 	struct plan p;
 	int rc;
 
 	if (!d)
 		d = &local;
 	memset(d, 0, sizeof(*d));
-	rc = dt_check(base, base_len, scratch, scratch_words, NULL, NULL, NULL, &d->fault);
+	rc = dt_check(base, base_len, scratch, scratch_words, NULL, NULL, &sum, &d->fault);
 	if (rc < 0) {
 		d->problem = DT_OVL_BASE_BAD;
 		return rc;
@@ -1126,6 +1295,8 @@ int dt_overlay_plan(const void *base, size_t base_len, const void *ovl, size_t o
 
 	memset(&p, 0, sizeof(p));
 	p.base = base;
+	p.bs = (const uint8_t *)base + fdt_off_dt_struct(base);
+	p.delta = sum.max_phandle; /* what fdt_find_max_phandle finds */
 	p.ovl = ovl;
 	p.d = d;
 	p.path = d->name;
@@ -1138,8 +1309,19 @@ int dt_overlay_plan(const void *base, size_t base_len, const void *ovl, size_t o
 	memset(p.w, 0, p.nw * sizeof(*p.w));
 	/* A base with unresolved references is an overlay itself: what the
 	 * merge writes could break the cells its fixups list. */
+	int special[SPECIAL_NODES] = { -FDT_ERR_NOTFOUND, -FDT_ERR_NOTFOUND,
+				       -FDT_ERR_NOTFOUND };
+	for (int c = b_first_child(p.bs, 0); c != NONE; c = b_next_sibling(p.bs, c)) {
+		size_t n;
+		const char *nm = b_name(p.bs, c, &n);
+		for (int i = 0; i < SPECIAL_NODES; i++)
+			if (special[i] < 0 && name_matches(nm, n, special_nodes[i] + 1,
+							   str_len(special_nodes[i] + 1, 32)))
+				special[i] = c;
+	}
+	p.symbols = special[0];
 	for (int i = 1; i < SPECIAL_NODES; i++) {
-		int at = fdt_path_offset(base, special_nodes[i]);
+		int at = special[i];
 		if (at >= 0) {
 			d->problem = DT_OVL_BASE_BAD;
 			return fwk_fail(&d->fault, FWK_ERR_UNSUPPORTED,
@@ -1185,14 +1367,15 @@ static void poison(void *out, size_t cap)
 
 int dt_overlay_apply(const void *base, size_t base_len, const void *ovl, size_t ovl_len,
 		     void *out, size_t out_cap, void *ovl_work, uint32_t *scratch,
-		     size_t scratch_words, struct dt_overlay_diag *d)
+		     size_t scratch_words, dt_change_fn change, void *ctx,
+		     struct dt_overlay_diag *d)
 {
 	struct dt_overlay_diag local;
 	int rc;
 
 	if (!d)
 		d = &local;
-	rc = dt_overlay_plan(base, base_len, ovl, ovl_len, scratch, scratch_words, NULL, NULL,
+	rc = dt_overlay_plan(base, base_len, ovl, ovl_len, scratch, scratch_words, change, ctx,
 			     d);
 	if (rc < 0) {
 		poison(out, out_cap);

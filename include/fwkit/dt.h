@@ -54,6 +54,7 @@ struct dt_summary {
 	uint32_t properties;
 	uint32_t max_depth;         /* the root is depth 0 */
 	uint32_t phandles;          /* nodes with phandle or linux,phandle */
+	uint32_t max_phandle;       /* the largest of them, 0 when none */
 	uint32_t symbols;           /* properties of /__symbols__ */
 	uint32_t fixups;            /* properties (labels) of /__fixups__ */
 	uint32_t fixup_refs;        /* "path:prop:offset" strings in them */
@@ -207,21 +208,25 @@ int dt_overlay_plan(const void *base, size_t base_len, const void *ovl,
 		    dt_change_fn change, void *ctx, struct dt_overlay_diag *d);
 
 /*
- * Apply ovl to base into out: dt_overlay_plan first (without a callback),
- * then fdt_open_into(base, out, out_cap), the overlay copied into
- * ovl_work (ovl_len bytes; libfdt rewrites it), fdt_overlay_apply, and
- * fdt_pack.  out must not overlap base, ovl or ovl_work.  The overlay's
- * __symbols__ join the result's, so a later overlay may refer to labels of
- * this one.  Returns the packed size of the tree now in out, or
- * FWK_ERR_NOSPACE with d->problem DT_OVL_NOSPACE (retry with a larger out;
- * about base_len + 2 * ovl_len is usually enough), or another negative
- * fwk_error with d filled.  On failure out holds nothing usable (libfdt
- * poisons a tree it failed on); base and ovl are never written.
+ * Apply ovl to base into out: dt_overlay_plan first (change, which may be
+ * NULL, called from it as there, before libfdt writes anything), then
+ * fdt_open_into(base, out, out_cap), the overlay copied into ovl_work
+ * (ovl_len bytes; libfdt rewrites it), fdt_overlay_apply, and fdt_pack.
+ * A call that fails after the plan (DT_OVL_NOSPACE, DT_OVL_LIBFDT) has
+ * called change already: a caller that retries with a larger out gets
+ * every change again, so it keeps them only from the call that succeeds.
+ * out must not overlap base, ovl or ovl_work.  The overlay's __symbols__
+ * join the result's, so a later overlay may refer to labels of this one.
+ * Returns the packed size of the tree now in out, or FWK_ERR_NOSPACE with
+ * d->problem DT_OVL_NOSPACE (retry with a larger out; about base_len + 2 *
+ * ovl_len is usually enough), or another negative fwk_error with d filled.
+ * On failure out holds nothing usable (libfdt poisons a tree it failed
+ * on); base and ovl are never written.
  */
 int dt_overlay_apply(const void *base, size_t base_len, const void *ovl,
 		     size_t ovl_len, void *out, size_t out_cap, void *ovl_work,
-		     uint32_t *scratch, size_t scratch_words,
-		     struct dt_overlay_diag *d);
+		     uint32_t *scratch, size_t scratch_words, dt_change_fn change,
+		     void *ctx, struct dt_overlay_diag *d);
 
 /* --- overlays in an initramfs ------------------------------------------- */
 

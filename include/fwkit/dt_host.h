@@ -16,16 +16,17 @@ struct dt_blob {
 };
 
 /* Called for every node overlay `index` creates or changes, in the order of
- * dt_overlay_plan, before that overlay is applied (path valid during the
- * call only). */
+ * dt_overlay_plan, once that overlay has been applied (path valid during
+ * the call only); an overlay that fails reports nothing. */
 typedef void (*dt_stack_change_fn)(void *ctx, size_t index,
 				   enum dt_change what, const char *path);
 
 /*
  * Apply ovls[0..n) to base in order, each to the result of the ones before
- * (so an overlay may use labels of earlier ones).  For each: plan (change
- * is called), then apply into a buffer that starts at base length + 2 x the
- * overlay's + 4 KiB and doubles on DT_OVL_NOSPACE (up to 1 GiB).  On
+ * (so an overlay may use labels of earlier ones).  For each: plan and
+ * apply into a buffer that starts at base length + 2 x the overlay's +
+ * 4 KiB and doubles on DT_OVL_NOSPACE (up to 1 GiB); then change for each
+ * node it creates or changes.  On
  * success *out is a malloc'd packed tree of *out_len bytes (free it).
  * Returns 0; or a negative fwk_error with *failed the index of the overlay
  * at fault (or (size_t)-1 when the base itself is bad) and d filled, and

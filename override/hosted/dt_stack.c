@@ -2,6 +2,7 @@
 /* dt_stack.c - applies a stack of device-tree overlays in order with
  * dt_overlay_apply, growing the malloc'd output as libfdt needs room. */
 #include <stdlib.h>
+#include <string.h>
 
 #include <fwkit/dt_host.h>
 #include <libfdt.h>
@@ -9,17 +10,46 @@
 #define STACK_OUT_MAX ((size_t)1 << 30) /* the largest output tried */
 #define STACK_SLACK 4096u
 
+/* The changes of one attempt, kept until it succeeds: each is its kind in
+ * one byte, then the NUL-terminated path. */
 struct stack_change {
-	dt_stack_change_fn fn;
-	void *ctx;
-	size_t index;
+	uint8_t *buf;
+	size_t len, cap;
+	bool oom;
 };
 
 static void on_change(void *ctx, enum dt_change what, const char *path)
 {
 	struct stack_change *c = ctx;
+	size_t n = strlen(path) + 2;
 
-	c->fn(c->ctx, c->index, what, path);
+	if (c->oom)
+		return;
+	if (c->cap - c->len < n) {
+		size_t cap = c->cap ? c->cap : 256;
+		while (cap - c->len < n)
+			cap *= 2;
+		uint8_t *b = realloc(c->buf, cap);
+		if (!b) {
+			c->oom = true;
+			return;
+		}
+		c->buf = b;
+		c->cap = cap;
+	}
+	c->buf[c->len] = (uint8_t)what;
+	memcpy(c->buf + c->len + 1, path, n - 1);
+	c->len += n;
+}
+
+static void deliver(const struct stack_change *c, dt_stack_change_fn fn, void *ctx,
+		    size_t index)
+{
+	for (size_t at = 0; at < c->len;) {
+		const char *path = (const char *)c->buf + at + 1;
+		fn(ctx, index, (enum dt_change)c->buf[at], path);
+		at += strlen(path) + 2;
+	}
 }
 
 static int out_of_memory(struct dt_overlay_diag *d)
@@ -62,6 +92,7 @@ static int apply_one(const uint8_t *cur_in, size_t cur_len, const struct dt_blob
 	uint8_t *out = NULL, *cur_copy, *ovl_copy;
 	const uint8_t *cur = aligned(cur_in, cur_len, &cur_copy);
 	const uint8_t *ovl = aligned(o->data, o->len, &ovl_copy);
+	struct stack_change changes = { NULL, 0, 0, false };
 	int rc;
 
 	*next = NULL;
@@ -69,21 +100,15 @@ static int apply_one(const uint8_t *cur_in, size_t cur_len, const struct dt_blob
 		rc = out_of_memory(d);
 		goto done;
 	}
-	if (change) {
-		struct stack_change c = { change, ctx, index };
-		rc = dt_overlay_plan(cur, cur_len, ovl, o->len, scratch, words, on_change, &c,
-				     d);
-		if (rc < 0)
-			goto done;
-	}
 	for (size_t cap = first_cap(cur_len, o->len);;) {
 		out = malloc(cap);
 		if (!out) {
 			rc = out_of_memory(d);
 			goto done;
 		}
+		changes.len = 0; /* a retry reports them all again */
 		rc = dt_overlay_apply(cur, cur_len, ovl, o->len, out, cap, work, scratch, words,
-				      d);
+				      change ? on_change : NULL, &changes, d);
 		if (rc >= 0)
 			break;
 		free(out);
@@ -93,12 +118,21 @@ static int apply_one(const uint8_t *cur_in, size_t cur_len, const struct dt_blob
 			goto done;
 		cap = cap > STACK_OUT_MAX / 2 ? STACK_OUT_MAX : cap * 2;
 	}
+	if (changes.oom) {
+		free(out);
+		out = NULL;
+		rc = out_of_memory(d);
+		goto done;
+	}
+	if (change)
+		deliver(&changes, change, ctx, index);
 	/* Packed: give back what libfdt did not use. */
 	*next_len = (size_t)rc;
 	uint8_t *tight = realloc(out, *next_len);
 	*next = tight ? tight : out;
 	rc = 0;
 done:
+	free(changes.buf);
 	free(cur_copy);
 	free(ovl_copy);
 	free(scratch);

@@ -88,8 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int tries = 0;; tries++) {
 		uint8_t *out = malloc(cap);
 		CHECK(out);
-		rc = dt_overlay_apply(base, base_len, ovl, ovl_len, out, cap, work, scratch, words,
-				      &d);
+		rc = dt_overlay_apply(base, base_len, ovl, ovl_len, out, cap, work, scratch, words, NULL,
+				      NULL, &d);
 		if (rc == FWK_ERR_NOSPACE && tries < 3) {
 			CHECK(d.problem == DT_OVL_NOSPACE);
 			free(out);

@@ -570,7 +570,8 @@ static void run_refusal(void **state)
 	assert_non_null(out);
 	assert_non_null(work);
 	memset(out, 0x5a, cap);
-	rc = dt_overlay_apply(base, base_len, ovl, ovl_len, out, cap, work, s, words, &d);
+	rc = dt_overlay_apply(base, base_len, ovl, ovl_len, out, cap, work, s, words, NULL,
+			      NULL, &d);
 	expect_diag(r, rc, &d);
 	assert_int_not_equal(be32_at(out, 0), DT_MAGIC);
 	assert_memory_equal(base, base_copy, base_len);
@@ -759,11 +760,13 @@ static void nospace_then_retry(void **state)
 	struct dt_overlay_diag d;
 
 	/* No buffer at all, then the base's own size: both too small. */
-	int rc = dt_overlay_apply(base, base_len, ovl, ovl_len, NULL, 0, work, s, words, &d);
+	int rc = dt_overlay_apply(base, base_len, ovl, ovl_len, NULL, 0, work, s, words, NULL,
+			      NULL, &d);
 	assert_int_equal(rc, FWK_ERR_NOSPACE);
 	assert_int_equal(d.problem, DT_OVL_NOSPACE);
 	uint8_t *small = malloc(base_len);
-	rc = dt_overlay_apply(base, base_len, ovl, ovl_len, small, base_len, work, s, words, &d);
+	rc = dt_overlay_apply(base, base_len, ovl, ovl_len, small, base_len, work, s, words, NULL,
+			      NULL, &d);
 	assert_int_equal(rc, FWK_ERR_NOSPACE);
 	assert_int_equal(d.problem, DT_OVL_NOSPACE);
 	assert_int_not_equal(be32_at(small, 0), DT_MAGIC);
@@ -772,7 +775,8 @@ static void nospace_then_retry(void **state)
 	 * own tool makes. */
 	size_t cap = base_len + 2 * ovl_len + 4096;
 	uint8_t *out = malloc(cap);
-	rc = dt_overlay_apply(base, base_len, ovl, ovl_len, out, cap, work, s, words, &d);
+	rc = dt_overlay_apply(base, base_len, ovl, ovl_len, out, cap, work, s, words, NULL,
+			      NULL, &d);
 	assert_true(rc > 0);
 	assert_int_equal((size_t)rc, totalsize(out));
 	assert_true((size_t)rc <= cap);
@@ -788,7 +792,7 @@ static void nospace_then_retry(void **state)
 	 * for the unpacked work libfdt does in it. */
 	uint8_t *exact = malloc((size_t)rc);
 	int rc2 = dt_overlay_apply(base, base_len, ovl, ovl_len, exact, (size_t)rc, work, s,
-				   words, &d);
+				   words, NULL, NULL, &d);
 	assert_true(rc2 == rc || (rc2 == FWK_ERR_NOSPACE && d.problem == DT_OVL_NOSPACE));
 
 	free(exact);
