@@ -21,7 +21,7 @@
 set -eu
 WORK=
 
-: "${BENCH_SECTIONS:=initrd_ls initrd_build acpi_pack sha256}"
+: "${BENCH_SECTIONS:=initrd_ls initrd_build acpi_pack sha256 dt_apply}"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 # die also leaves a mark in $WORK, since exiting from inside $(...) only ends
@@ -629,6 +629,94 @@ bench_sha256() {
 		"${sh_ratio}× ($(mbs "$sh_best_f") vs $(mbs "$sh_best_o"))" "$sh_met"
 }
 
+# --- device-tree overlays -------------------------------------------------
+
+# dt_bench_overlay K: the source of overlay K of the stack: it changes a node
+# of the base by label (&uarta) and by path, adds a node to the root with a
+# label of its own, and from the second on refers to the label the one
+# before it defined, so each needs the __symbols__ the earlier ones added.
+dt_bench_overlay() {
+	printf '/dts-v1/;\n/plugin/;\n\n'
+	printf '&uarta {\n\tfwkit,bench-%d = <%d>;\n};\n\n' "$1" "$1"
+	printf '&{/chosen} {\n\tfwkit,stage = <%d>;\n};\n\n' "$1"
+	printf '&{/} {\n\tbench%d: fwkit-bench@%d {\n' "$1" "$1"
+	printf '\t\tcompatible = "fwkit,bench";\n\t\treg = <0x0 0x%x 0x0 0x1000>;\n' $((0x70000000 + $1 * 0x1000))
+	printf '\t\tgpios = <&gpio 3 0>;\n'
+	[ "$1" -eq 0 ] || printf '\t\tfwkit,prev = <&bench%d>;\n' $(($1 - 1))
+	printf '\t\tsub {\n\t\t\tleaf = <%d>;\n\t\t};\n\t};\n};\n' "$1"
+}
+
+bench_dt_apply() {
+	command -v fdtoverlay >/dev/null 2>&1 || die "fdtoverlay not found (device-tree-compiler)"
+	command -v dtc >/dev/null 2>&1 || die "dtc not found (device-tree-compiler)"
+	# shellcheck source=../qemu/arm64.sh
+	. "$BENCH_ROOT/tests/qemu/arm64.sh"
+	fwkit_arm64 || die "cannot fetch Debian's arm64 kernel package (its DTBs)"
+	: "${BENCH_DT_BASE:=$ARM64_DTB_DIR/nvidia/tegra210-p2371-2180.dtb}"
+	[ -s "$BENCH_DT_BASE" ] || die "no base DTB $BENCH_DT_BASE"
+	dt_dir=$WORK/dt
+	mkdir -p "$dt_dir/out" || die "cannot create $dt_dir"
+	dt_ovls=
+	for k in 0 1 2 3 4 5 6 7 8 9; do
+		dt_bench_overlay "$k" >"$dt_dir/ovl$k.dts"
+		dtc -@ -q -I dts -O dtb -o "$dt_dir/ovl$k.dtbo" "$dt_dir/ovl$k.dts" ||
+			die "dtc cannot compile overlay $k"
+		dt_ovls="$dt_ovls $(shq "$dt_dir/ovl$k.dtbo")"
+	done
+	dt_base_bytes=$(wc -c <"$BENCH_DT_BASE")
+	dt_syms=$("$FWKIT" dt info --json "$BENCH_DT_BASE" | jq -er '.symbols | length') ||
+		die "fwkit dt info --json $BENCH_DT_BASE gave no symbols"
+	dt_nodes=$("$FWKIT" dt info --json "$BENCH_DT_BASE" | jq -er '.nodes') ||
+		die "fwkit dt info --json $BENCH_DT_BASE gave no node count"
+	dt_c_fwkit="$(shq "$FWKIT") dt apply --no-ledger -o $(shq "$dt_dir/out/fwkit.dtb") $(shq "$BENCH_DT_BASE")$dt_ovls >/dev/null"
+	dt_c_fdto="fdtoverlay -i $(shq "$BENCH_DT_BASE") -o $(shq "$dt_dir/out/fdtoverlay.dtb")$dt_ovls"
+	dt_c_check="$(shq "$FWKIT") dt check -q $(shq "$BENCH_DT_BASE")$dt_ovls"
+
+	# One run of each alone, for peak RSS and the outputs, compared as dtc
+	# prints them before anything is timed.
+	dt_rss_fwkit=$(peak_rss "$dt_c_fwkit")
+	dt_rss_fdto=$(peak_rss "$dt_c_fdto")
+	dtc -I dtb -O dts -o "$dt_dir/fwkit.dts" "$dt_dir/out/fwkit.dtb" 2>/dev/null ||
+		die "dtc cannot read fwkit's result"
+	dtc -I dtb -O dts -o "$dt_dir/fdtoverlay.dts" "$dt_dir/out/fdtoverlay.dtb" 2>/dev/null ||
+		die "dtc cannot read fdtoverlay's result"
+	if cmp -s "$dt_dir/fwkit.dts" "$dt_dir/fdtoverlay.dts"; then
+		dt_same="yes: \`dtc -I dtb -O dts\` prints both results identically"
+	else
+		dt_same="**no**: the two results differ as dtc prints them"
+		say "warning: fwkit's and fdtoverlay's results differ"
+	fi
+	dt_out_bytes=$(wc -c <"$dt_dir/out/fwkit.dtb")
+
+	say "dt apply: fwkit vs fdtoverlay, $BENCH_DT_BASE + 10 overlays"
+	dt_json=$WORK/dt-apply.json
+	hf "$dt_json" --warmup "$BENCH_WARMUP" --min-runs 50 -N \
+		-n "fwkit dt apply" "${dt_c_fwkit% >/dev/null}" \
+		-n "fdtoverlay" "$dt_c_fdto" \
+		-n "reference: fwkit dt check of the same 11 files" "$dt_c_check"
+	dt_ratio=$(ratio_cell "$dt_json" 0 1)
+	dt_met=$(awk -v a="$(hf_get "$dt_json" 0 mean)" -v b="$(hf_get "$dt_json" 1 mean)" \
+		'BEGIN { print (a <= b ? "yes" : "no") }')
+
+	emit "## Applying device-tree overlays" "" \
+		"Base: \`${BENCH_DT_BASE#"$ARM64_DTB_DIR"/}\` from Debian's \`$ARM64_KERNEL_PKG\` $ARM64_KERNEL_PKGVER" \
+		"($dt_base_bytes bytes, $dt_nodes nodes, $dt_syms labels in \`__symbols__\`), and a stack of" \
+		"10 overlays made by \`dtc -@\` (tests/bench/bench.sh, dt_bench_overlay): each changes" \
+		"\`&uarta\` and \`/chosen\`, adds a node with a label, and from the second on refers to" \
+		"the label the one before it added.  Result: $dt_out_bytes bytes, packed." \
+		"fwkit checks all 11 inputs completely and plans each overlay before libfdt applies it;" \
+		"fdtoverlay applies with libfdt alone.  Same results: $dt_same." "" \
+		"| Command | Mean ± σ | Min | Runs | Peak RSS |" "| --- | --- | --- | --- | --- |" \
+		"$(result_row "$dt_json" 0) $dt_rss_fwkit KiB |" \
+		"$(result_row "$dt_json" 1) $dt_rss_fdto KiB |" \
+		"$(result_row "$dt_json" 2) |" "" \
+		"fwkit / fdtoverlay: ${dt_ratio}× by the means, $(min_ratio "$dt_json" 0 1)× by the minimums." ""
+	add_command "DT apply" "fwkit" "fwkit dt apply --no-ledger -o OUT BASE ovl0.dtbo ... ovl9.dtbo"
+	add_command "DT apply" "fdtoverlay" "fdtoverlay -i BASE -o OUT ovl0.dtbo ... ovl9.dtbo"
+	add_target "DT apply" "fwkit dt apply no slower than fdtoverlay (a large real DTB, 10 stacked overlays)" \
+		"${dt_ratio}× ($(fmt_time "$(hf_get "$dt_json" 0 mean)") vs $(fmt_time "$(hf_get "$dt_json" 1 mean)"))" "$dt_met"
+}
+
 # --- the page --------------------------------------------------------------
 
 fwkit_version() {
@@ -671,11 +759,12 @@ not the page.
 | GNU cpio | $(cpio --version | head -n 1) |
 | bsdtar | $(bsdtar --version | head -n 1 | sed 's/ *$//') |
 | initramfs-tools | $(dpkg-query -W -f='${Version}' initramfs-tools 2>/dev/null || echo unknown) |
+| device-tree-compiler (dtc, fdtoverlay) | $(dpkg-query -W -f='${Version}' device-tree-compiler 2>/dev/null || echo unknown) |
 | hyperfine | $(hyperfine --version) |
 
 Times are hyperfine's wall-clock mean ± standard deviation and minimum, with
-a warm page cache ($BENCH_WARMUP warm-up runs for listing and for ACPI tables,
-1 for building).
+a warm page cache ($BENCH_WARMUP warm-up runs for listing, ACPI tables and
+overlays, 1 for building); overlays are timed without a shell (\`hyperfine -N\`).
 Peak RSS is from one further run under GNU time (\`%M\`); for a pipeline or a
 shell script it is that of its largest process.
 
