@@ -23,7 +23,8 @@ CORE_SRC := initrd-tools/error.c initrd-tools/cpio_read.c \
 	    initrd-tools/cpio_write.c initrd-tools/segment.c \
 	    override/acpi_table.c override/acpi_dump.c override/acpi_plan.c \
 	    override/acpi_verify.c override/dt_check.c override/dt_overlay.c \
-	    taint/taint.c taint/ledger.c taint/tcg.c $(wildcard blobs/*.c)
+	    taint/taint.c taint/ledger.c taint/tcg.c $(wildcard blobs/*.c) \
+	    $(wildcard hyp-hooks/*.c)
 # The hosted layer: files, decompression, extraction, image building;
 # signatures (OpenSSL) and the Linux device backends for blobs.
 HOST_SRC := initrd-tools/decompress.c initrd-tools/image.c \
@@ -42,7 +43,7 @@ FS_OBJ   := $(CORE_SRC:%.c=$(B)/freestanding/%.o)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o) $(HOST_SRC:%.c=$(B)/asan/%.o)
 PUB_HEADERS := $(wildcard include/fwkit/*.h)
-HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h blobs/*.h blobs/hosted/*.h override/*.h)
+HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h blobs/*.h blobs/hosted/*.h override/*.h hyp-hooks/*.h)
 
 .PHONY: all deps demo check test unit cli-tests fuzz fuzz-build bench install \
 	uninstall clean core-check
@@ -56,11 +57,13 @@ $(B)/asan/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(HOST_DEFS) -c $< -o $@
 
-# Freestanding: no libc headers, no builtins that call out, no stack canary.
+# Freestanding: no libc headers, no builtins that call out, no stack canary,
+# no unwind tables (a boot environment has no unwinder to read them).
+FS_CFLAGS := -Os -ffreestanding -nostdlib -fno-stack-protector -fno-pic \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -DFWKIT_FREESTANDING
 $(B)/freestanding/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -Os -ffreestanding -nostdlib -fno-stack-protector -fno-pic \
-		-DFWKIT_FREESTANDING $(CPPFLAGS) -c $< -o $@
+	$(CC) $(WARN) $(FS_CFLAGS) $(CPPFLAGS) -c $< -o $@
 
 $(B)/libfwkit.a: $(LIB_OBJ)
 	@rm -f $@
@@ -81,7 +84,9 @@ $(B)/fwkit-asan: $(CLI_SRC:%.c=$(B)/asan/%.o) $(ASAN_OBJ)
 # of fwkit/env.h (mk/core-undefined.txt) and libfdt's API, then linked alone
 # with libfdt and stubs of exactly those functions and of libfdt's own
 # environment (libfdt_env.h: mk/libfdt-undefined.txt): a new dependency
-# fails the build here.
+# fails the build here.  Its text (code and read-only data, as size(1)
+# counts it) must stay within CORE_TEXT_MAX bytes.
+CORE_TEXT_MAX := 98304
 LIBFDT_A ?= $(firstword $(wildcard /usr/lib/*/libfdt.a /usr/lib/libfdt.a))
 $(B)/fwkit-core.o: $(FS_OBJ)
 	ld -r -o $@ $^
@@ -101,7 +106,23 @@ core-check: $(B)/fwkit-core.o
 	@$(CC) -ffreestanding -nostdlib -static -fno-pic -no-pie -o $(B)/core-linkcheck \
 		$< $(LIBFDT_A) tests/freestanding/env_stub.c tests/freestanding/libfdt_env_stub.c \
 		-Wl,--no-undefined
+	@text=$$(size $< | awk 'NR == 2 {print $$1}'); \
+	if [ "$$text" -gt $(CORE_TEXT_MAX) ]; then \
+		echo "core-check: the freestanding core has $$text bytes of text, more than $(CORE_TEXT_MAX)"; exit 1; fi; \
+	echo "core-check: freestanding core text $$text bytes (limit $(CORE_TEXT_MAX))"
 	@echo "core-check: freestanding core links with only: $$(tr '\n' ' ' < $(B)/core-undefined.txt)+ libfdt ($$(tr '\n' ' ' < $(B)/libfdt-undefined.txt | sed 's/ $$//'))"
+
+# The freestanding multiboot test kernel (integration/testkernel): the core,
+# libfdt and the environment stubs above, nothing else; loaded at 1 MiB by
+# QEMU's -kernel (multiboot) or GRUB (multiboot2).
+TK_DIR := integration/testkernel
+TK_SRC := $(wildcard $(TK_DIR)/*.S) $(wildcard $(TK_DIR)/*.c)
+$(B)/testkernel.elf: $(TK_SRC) $(wildcard $(TK_DIR)/*.h) $(TK_DIR)/kernel.ld $(B)/fwkit-core.o \
+		tests/freestanding/env_stub.c tests/freestanding/libfdt_env_stub.c
+	$(CC) $(WARN) $(FS_CFLAGS) $(CPPFLAGS) -I$(TK_DIR) -mno-red-zone -static -no-pie \
+		-Wl,-T,$(TK_DIR)/kernel.ld -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none \
+		-Wl,--no-undefined -o $@ $(TK_SRC) $(B)/fwkit-core.o $(LIBFDT_A) \
+		tests/freestanding/env_stub.c tests/freestanding/libfdt_env_stub.c
 
 # Each entry point first installs what it needs (Debian packages), and says so.
 deps:
@@ -116,7 +137,8 @@ demo:
 # fuzz run, all under ASan+UBSan; one summary line at the end.
 check:
 	@sh mk/deps.sh check
-	@$(MAKE) --no-print-directory all $(B)/fwkit-asan $(B)/fwkit-static $(UNIT_TESTS:%=$(B)/tests/%) fuzz-build
+	@$(MAKE) --no-print-directory all $(B)/fwkit-asan $(B)/fwkit-static $(B)/testkernel.elf \
+		$(UNIT_TESTS:%=$(B)/tests/%) fuzz-build
 	@sh tests/run.sh $(B)
 
 $(B)/tests/%: %.c tests/support/testkit.c tests/support/testkit.h $(ASAN_OBJ)

@@ -6,11 +6,12 @@ set -eu
 
 build="gcc make libc6-dev binutils pkg-config libfdt-dev zlib1g-dev liblzma-dev libzstd-dev libbz2-dev liblz4-dev liblzo2-dev libssl-dev"
 # Tests: cmocka, clang's libFuzzer and sanitizers, the reference tools fwkit
-# is compared with, and what the QEMU boot test runs.
+# is compared with, what the QEMU boot tests run, and GRUB to make the
+# multiboot2 boot image (grub-mkrescue needs xorriso and mtools).
 check="$build libcmocka-dev clang libclang-rt-14-dev cpio libarchive-tools iucode-tool
 	initramfs-tools busybox-static qemu-system-x86 python3 zstd xz-utils gzip bzip2 lz4 lzop
 	man-db kmod util-linux acpica-tools tpm2-tools udev openssl
-	device-tree-compiler qemu-system-arm"
+	device-tree-compiler qemu-system-arm grub-pc-bin grub-common xorriso mtools"
 demo="$build cpio iucode-tool acpica-tools openssl device-tree-compiler"
 bench="$check hyperfine time jq"
 
