@@ -21,7 +21,7 @@ FUZZ_SECONDS ?= 60
 # compiled with -ffreestanding -nostdlib and link-checked.
 CORE_SRC := initrd-tools/error.c initrd-tools/cpio_read.c \
 	    initrd-tools/cpio_write.c initrd-tools/segment.c \
-	    override/acpi_table.c override/acpi_dump.c override/acpi_plan.c \
+	    override/acpi_table.c override/acpi_plan.c \
 	    override/acpi_verify.c override/dt_check.c override/dt_overlay.c \
 	    taint/taint.c taint/ledger.c taint/tcg.c $(wildcard blobs/*.c) \
 	    $(wildcard hyp-hooks/*.c)

@@ -141,7 +141,9 @@ int acpi_fadt_ptrs(const void *fadt, uint64_t len, struct acpi_fadt_ptrs *p);
 /*
  * acpidump's text format ("DSDT @ 0x00000000bffe0040" then lines
  * "  0000: 44 53 44 54 ...  DSDT...."), as written by acpica-tools'
- * acpidump and read by acpixtract.  acpi_dump_parse decodes every table of
+ * acpidump and read by acpixtract: a host-side format, so acpi_dump_parse
+ * is built in the hosted layer only (override/hosted/acpi_dump.c), though
+ * it allocates nothing.  It decodes every table of
  * text[0..len) into out[0..cap) one after another, and describes each in
  * tables[0..max).  Offsets within a table must start at 0 and increase by
  * the number of bytes of the line before; a line holds 1 to 16 bytes, each

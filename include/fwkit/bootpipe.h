@@ -181,7 +181,7 @@ struct boot_report {
  *   2. microcode first (the CPU before anything else uses it): Intel and
  *      AMD modules and cpio members kernel/x86/microcode/GenuineIntel.bin
  *      and AuthenticAMD.bin, in module order;
- *   3. ACPI tables: modules and cpio members kernel/firmware/acpi/*.aml,
+ *   3. ACPI tables: modules and cpio members files under kernel/firmware/acpi/,
  *      in module order, members in archive order;
  *   4. device trees: the first valid dtb module is the base; overlays
  *      (modules, then cpio members under DT_OVERLAY_DIR in name order)

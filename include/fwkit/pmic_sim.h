@@ -47,8 +47,10 @@
  * STATUS reads, then shows its result: ERROR set (and the ERROR register)
  * or not.
  *
- * Core module: the state lives in the caller's struct pmic_sim and the
- * caller's two flash buffers; no allocation, no I/O.
+ * Hosted module (a stand-in device for tests and the demo, not something a
+ * boot environment carries), though it allocates nothing and does no I/O:
+ * the state lives in the caller's struct pmic_sim and the caller's two
+ * flash buffers.
  */
 #ifndef FWKIT_PMIC_SIM_H
 #define FWKIT_PMIC_SIM_H
