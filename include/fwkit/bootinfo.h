@@ -99,10 +99,10 @@ struct boot_module {
 	enum boot_module_role role;
 	/* Set (static English) when the module is described but unusable:
 	 * "range outside the memory window", "range wraps", "range overlaps
-	 * module N" (N not spelled: see overlaps), "range not in available
-	 * RAM", "cmdline not NUL-terminated", "reg is not one (address,
-	 * size) entry" ...  The pipeline reports such a module as rejected
-	 * and never reads it. */
+	 * another module" (both are marked), "range not in available RAM",
+	 * "cmdline not NUL-terminated", "reg is not one (address, size)
+	 * entry" ...  The pipeline reports such a module as rejected and
+	 * never reads it. */
 	const char *problem;
 	uint64_t problem_offset;   /* where (physical address, DTB offset) */
 };
@@ -199,10 +199,16 @@ int boot_parse_pvh(const struct boot_window *win, uint64_t start_info_phys,
  * ignored.  reg is read with /chosen's #address-cells and #size-cells
  * (1..2 each; absent: 2 and 1, the Devicetree Specification's defaults) and
  * must be exactly one (address, size) entry.  Modules appear in node order.
+ * Dom0less domains (children of /chosen compatible "xen,domain") have
+ * their module children read too, one level deep, in the domain's own
+ * cell sizes, in node order where the domain stands.
  * win may be NULL (a host reading a DTB alone): then no module has data,
- * and none gets "range outside the memory window".  The boot command line
- * is /chosen's "xen,xen-bootargs", else "bootargs".  A tree without /chosen
- * gives 0 modules.  Faults and problem offsets are DTB offsets.
+ * and none gets "range outside the memory window".  No module is checked
+ * against the DTB's own placement (the parser does not know it).  The boot
+ * command line is /chosen's "xen,xen-bootargs", else "bootargs".  A tree
+ * without /chosen gives 0 modules.  Faults and problem offsets are DTB
+ * offsets.  Besides the errors above: FWK_ERR_NOSPACE when scratch has
+ * fewer than DT_SCRATCH_WORDS(len) words.
  */
 int boot_parse_chosen(const void *dtb, size_t len, const struct boot_window *win,
 		      uint32_t *scratch, size_t scratch_words,
