@@ -111,10 +111,11 @@ struct boot_platform {
 	int (*install_acpi)(void *ctx, const char *source, const char *path,
 			    const uint8_t *table, uint64_t len,
 			    const struct acpi_header *h);
-	/* A validated overlay; base is the module of kind dtb given before it
-	 * (or NULL), and the overlay has been planned against it with
-	 * dt_overlay_plan when there is one (a plan failure rejects the
-	 * overlay without a call). */
+	/* A validated overlay; base is the first valid module of kind dtb
+	 * anywhere in the list (or NULL), and the overlay has been planned
+	 * against it with dt_overlay_plan when there is one (a plan failure
+	 * rejects the overlay without a call).  Overlays do not chain: each
+	 * is planned against the base as given. */
 	int (*apply_dt_overlay)(void *ctx, const char *source, const char *path,
 				const uint8_t *dtbo, uint64_t len,
 				const uint8_t *base, uint64_t base_len);
@@ -199,13 +200,15 @@ struct boot_report {
  *   ... one line per step ("  microcode NAME: ..."), then
  *   summary: A applied, P passed, R rejected, F failed, H no handler,
  *            G ignored; taint MASK
- * scratch: at least DT_SCRATCH_WORDS of the largest module, in words
- * (BOOT_SCRATCH_WORDS below).  Returns 0 when every module was applied,
+ * scratch: BOOT_SCRATCH_WORDS(largest) words, largest the longest module:
+ * what dt_check needs of it, plus an 8-byte aligned copy of an overlay
+ * for libfdt when the overlay is a cpio member (members are 4-aligned).  Returns 0 when every module was applied,
  * passed or ignored, 1 when something was rejected, failed or had no
  * handler, or a negative fwk_error (FWK_ERR_INVAL, FWK_ERR_NOSPACE for
  * results) before anything was handed on.
  */
-#define BOOT_SCRATCH_WORDS(largest) ((size_t)(largest) / 8u + 64u)
+#define BOOT_SCRATCH_WORDS(largest) \
+	((size_t)(largest) / 8u + (size_t)(largest) / 4u + 64u)
 int boot_pipeline_run(const struct boot_module *mods, uint32_t n,
 		      const struct boot_platform *pf, uint32_t *scratch,
 		      size_t scratch_words, struct boot_report *rep);
