@@ -22,6 +22,10 @@ static const char boot_help[] =
 	"usage: fwkit boot verify [--root DIR] [--tables DIR] [--tainted FILE]\n"
 	"                         [--kmsg FILE] [--ledger FILE] [--lockdown FILE]\n"
 	"                         [--cpuinfo FILE] [--cpu SIG[,PF]]\n"
+	"       fwkit boot scan [--json] MODULE[:CMDLINE]...\n"
+	"\n"
+	"  scan    the hypervisor boot pipeline over module files, as a dry run\n"
+	"          that writes nothing (see 'fwkit boot scan --help')\n"
 	"\n"
 	"  verify  for each table under DIR/kernel/firmware/acpi/ (what the kernel's\n"
 	"          initrd table upgrade read; the initramfs keeps a copy), decide\n"
@@ -348,6 +352,8 @@ int cmd_boot(int argc, char **argv)
 		return argc < 2 ? EXIT_BAD : EXIT_OK;
 	}
 	const char *sub = argv[1];
+	if (!strcmp(sub, "scan"))
+		return cmd_boot_scan(argc - 1, argv + 1);
 	if (strcmp(sub, "verify"))
 		return usage_error("boot", "unknown command '%s'", sub);
 	struct verify_paths vp = {

@@ -18,6 +18,7 @@ static const char main_help[] =
 	"  blob pack|info|verify|deliver     signed device firmware containers (.fwb)\n"
 	"  dt check|info|apply               check device trees, apply overlays\n"
 	"  boot verify                       in the initramfs: confirm, taint and record\n"
+	"  boot scan [--json] MODULE[:CMDLINE]...   the hypervisor pipeline over module files\n"
 	"  taint show|decode                 the kernel's taint bits and fwkit's ledger\n"
 	"\n"
 	"Run 'fwkit COMMAND --help' for a command's options.  Exit status: 0 success,\n"
