@@ -13,7 +13,7 @@ check="$build libcmocka-dev clang libclang-rt-14-dev cpio libarchive-tools iucod
 	man-db kmod util-linux acpica-tools tpm2-tools udev openssl
 	device-tree-compiler qemu-system-arm grub-pc-bin grub-common xorriso mtools"
 demo="$build cpio iucode-tool acpica-tools openssl device-tree-compiler"
-bench="$check hyperfine time jq"
+bench="$check hyperfine time jq file"
 
 case "${1:-check}" in
 build) want=$build ;;
