@@ -130,7 +130,7 @@ deps:
 
 demo:
 	@sh mk/deps.sh demo
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(B)/testkernel.elf
 	@sh mk/demo.sh $(B)/fwkit
 
 # Unit tests (cmocka), CLI tests, real-input tests, QEMU boot test and a short

@@ -6,10 +6,14 @@
 # what the boot-time check records; then check and pack CPU microcode into the
 # same early cpio; then pack, sign, verify and deliver PMIC firmware to the
 # simulated PMIC, with a power loss and a downgrade refused on the way;
-# last, fix a board's device tree with an overlay shipped in the initramfs,
-# refuse one written for another board, and show the ledger record.
+# then fix a board's device tree with an overlay shipped in the initramfs,
+# refuse one written for another board, and show the ledger record; last,
+# hand a DSDT, an overlay, microcode and PMIC firmware to the boot pipeline
+# as a hypervisor's boot modules: on the host (fwkit boot scan) and, where
+# QEMU is installed, in the freestanding test kernel booted by QEMU's
+# multiboot loader, whose report must be the same.
 set -eu
-F=$1
+F=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 D="$ROOT/build/demo"
 rm -rf "$D" && mkdir -p "$D"
@@ -210,5 +214,51 @@ step "The ledger record of the applied overlay (a tree written to a file taints 
     kernel: the record carries no taint bit)"
 echo 0 > "$T/tainted"
 run "$F" taint show --tainted "$T/tainted" --ledger "$T/ledger.json"
+
+step "Boot modules, as a hypervisor or boot loader receives them: a DSDT, a DT overlay, an
+    early cpio with microcode, PMIC firmware (integration/testkernel/mkmodules.sh)"
+M="$D/modules"
+FWKIT="$F" sh "$ROOT/integration/testkernel/mkmodules.sh" "$M"
+ls -l "$M"
+
+step "The boot pipeline over them on this host: each classified by its bytes, validated,
+    handed on in order (microcode, ACPI, overlays, blobs) and recorded (a dry run)"
+cd "$M"
+printf '$ %s\n' "$F boot scan dsdt.aml overlay.dtbo ucode.cpio pmic.fwb"
+"$F" boot scan dsdt.aml overlay.dtbo ucode.cpio pmic.fwb > "$D/boot-scan.txt"
+cat "$D/boot-scan.txt"
+
+step "A module whose command line claims another kind is refused, naming both"
+cp overlay.dtbo claims-acpi.bin
+rc=0
+run "$F" boot scan dsdt.aml "claims-acpi.bin:claims-acpi.bin fwkit=acpi-table" || rc=$?
+[ "$rc" -eq 1 ] || { echo "expected exit status 1, got $rc"; exit 1; }
+rm -f claims-acpi.bin
+
+TK="$ROOT/build/testkernel.elf"
+if command -v qemu-system-x86_64 >/dev/null 2>&1 && [ -f "$TK" ]; then
+	step "The same pipeline, freestanding: the multiboot test kernel (the core and libfdt, no
+    libc) booted by QEMU with the four files as modules, its report on the serial port"
+	# shellcheck source=../integration/testkernel/qemu-lib.sh
+	. "$ROOT/integration/testkernel/qemu-lib.sh"
+	printf '$ %s\n' "qemu-system-x86_64 -kernel $TK -initrd dsdt.aml,overlay.dtbo,ucode.cpio,pmic.fwb ..."
+	tk_qemu "$M" "$D/testkernel.log" -kernel "$TK" \
+		-initrd "dsdt.aml,overlay.dtbo,ucode.cpio,pmic.fwb"
+	grep '^boot-info: ' "$D/testkernel.log" || true
+	tk_report "$D/testkernel.log" > "$D/testkernel-report.txt"
+	cat "$D/testkernel-report.txt"
+	[ "$TK_RC" -eq 1 ] || { echo "the test kernel exited with QEMU status $TK_RC"; exit 1; }
+	if cmp -s "$D/testkernel-report.txt" "$D/boot-scan.txt"; then
+		echo "(in ${TK_SECS} s; the test kernel's report equals fwkit boot scan's, byte for byte)"
+	else
+		echo "the test kernel's report differs from fwkit boot scan's:"
+		diff "$D/boot-scan.txt" "$D/testkernel-report.txt" || true
+		exit 1
+	fi
+else
+	step "QEMU (qemu-system-x86_64) or build/testkernel.elf is missing: the test kernel part
+    is left out (make check builds and boots it)"
+fi
+cd "$ROOT"
 
 printf '\nfwkit demo: done; outputs are in %s\n' "$D"

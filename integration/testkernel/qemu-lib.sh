@@ -42,12 +42,14 @@ tk_qemu() {
 	shift 2
 	[ -n "${TK_ACCEL:-}" ] || tk_accel
 	_tk_t0=$(date +%s.%N)
+	# The kernel exits QEMU with a non-zero status even on success, so
+	# the status is kept, not allowed to stop a caller running set -e.
+	# shellcheck disable=SC2034 # read by the sourcing test
+	TK_RC=0
 	(cd "$_tk_dir" && exec timeout 60 qemu-system-x86_64 -accel "$TK_ACCEL" -m 256 \
 		-display none -no-reboot -serial "file:$_tk_log.raw" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@") \
-		< /dev/null > "$_tk_log.qemu" 2>&1
-	# shellcheck disable=SC2034 # read by the sourcing test
-	TK_RC=$?
+		< /dev/null > "$_tk_log.qemu" 2>&1 || TK_RC=$?
 	# shellcheck disable=SC2034
 	TK_SECS=$(awk -v a="$_tk_t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	tr -d '\r' < "$_tk_log.raw" > "$_tk_log" 2> /dev/null || : > "$_tk_log"
