@@ -124,6 +124,16 @@ $(B)/testkernel.elf: $(TK_SRC) $(wildcard $(TK_DIR)/*.h) $(TK_DIR)/kernel.ld $(B
 		-Wl,--no-undefined -o $@ $(TK_SRC) $(B)/fwkit-core.o $(LIBFDT_A) \
 		tests/freestanding/env_stub.c tests/freestanding/libfdt_env_stub.c
 
+# The same kernel entered through PVH (Xen's direct boot ABI, which QEMU's
+# -kernel also speaks): no multiboot headers, which QEMU would prefer, and
+# a XEN_ELFNOTE_PHYS32_ENTRY note instead.
+$(B)/testkernel-pvh.elf: $(TK_SRC) $(wildcard $(TK_DIR)/*.h) $(TK_DIR)/kernel.ld $(B)/fwkit-core.o \
+		tests/freestanding/env_stub.c tests/freestanding/libfdt_env_stub.c
+	$(CC) $(WARN) $(FS_CFLAGS) $(CPPFLAGS) -I$(TK_DIR) -DTK_PVH -mno-red-zone -static -no-pie \
+		-Wl,-T,$(TK_DIR)/kernel.ld -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none \
+		-Wl,--no-undefined -o $@ $(TK_SRC) $(B)/fwkit-core.o $(LIBFDT_A) \
+		tests/freestanding/env_stub.c tests/freestanding/libfdt_env_stub.c
+
 # Each entry point first installs what it needs (Debian packages), and says so.
 deps:
 	@sh mk/deps.sh check
@@ -138,6 +148,7 @@ demo:
 check:
 	@sh mk/deps.sh check
 	@$(MAKE) --no-print-directory all $(B)/fwkit-asan $(B)/fwkit-static $(B)/testkernel.elf \
+		$(B)/testkernel-pvh.elf \
 		$(UNIT_TESTS:%=$(B)/tests/%) fuzz-build
 	@sh tests/run.sh $(B)
 

@@ -8,6 +8,14 @@
  * and never reads the ELF headers: QEMU's multiboot loader refuses a
  * 64-bit ELF, and GRUB takes the same path for both.
  *
+ * Built with -DTK_PVH (build/testkernel-pvh.elf) the image has neither
+ * header, since QEMU's -kernel would take multiboot first, and carries a
+ * XEN_ELFNOTE_PHYS32_ENTRY note instead (Xen's PVH direct boot ABI): the
+ * loader copies the PT_LOAD segments by their addresses and enters
+ * tk_pvh_entry32 in the same 32-bit state with EBX the physical address
+ * of struct hvm_start_info; EAX is undefined there, so that entry puts
+ * TK_PVH_MARKER (the start info's own magic) in it for C to dispatch on.
+ *
  * Machine state at tk_entry32 (both specifications): 32-bit protected mode,
  * flat 4 GiB CS and data segments, paging off, interrupts off, EAX the
  * loader's magic, EBX the physical address of its information, no stack,
@@ -30,6 +38,7 @@
 #define CR0_PE 0x00000001
 #define CR0_MP 0x00000002
 #define CR0_EM 0x00000004
+#define CR0_WP 0x00010000
 #define CR0_PG 0x80000000
 #define CR4_PAE 0x020
 #define CR4_OSFXSR 0x200
@@ -38,8 +47,12 @@
 #define SEL_CODE64 0x08
 #define SEL_DATA 0x10
 
-#include "tk.h"   /* TK_STACK_SIZE, TK_STACK_PAINT, TK_FS_AREA_SIZE, TK_STACK_CANARY */
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
 
+#include "tk.h"   /* TK_STACK_SIZE, TK_STACK_PAINT, TK_FS_AREA_SIZE, TK_STACK_CANARY,
+                     TK_PVH_MARKER */
+
+#ifndef TK_PVH
 /* ---- the headers: multiboot v1 in the first 8 KiB (4-aligned), multiboot2
  * in the first 32 KiB (8-aligned); kernel.ld puts this section first. ---- */
 	.section .boot.headers, "a"
@@ -75,10 +88,29 @@ mb2_header:
 	.short 0, 0                     /* end tag */
 	.long 8
 mb2_header_end:
+#else
+/* ---- the PVH note: name "Xen", type XEN_ELFNOTE_PHYS32_ENTRY, the 32-bit
+ * entry as an 8-byte desc (QEMU reads a 64-bit ELF's desc as 8 bytes and
+ * finds it after the name padded to the PT_NOTE's alignment, 4). ------- */
+	.section .tk.pvh.note, "a", @note
+	.balign 4
+	.long 4                         /* namesz */
+	.long 8                         /* descsz */
+	.long XEN_ELFNOTE_PHYS32_ENTRY
+	.asciz "Xen"
+	.balign 4
+	.quad tk_pvh_entry32
+#endif
 
 /* ---- 32-bit entry ---------------------------------------------------- */
 	.section .text.entry, "ax"
 	.code32
+#ifdef TK_PVH
+	.globl tk_pvh_entry32
+tk_pvh_entry32:
+	mov $TK_PVH_MARKER, %eax
+	/* falls through */
+#endif
 	.globl tk_entry32
 tk_entry32:
 	cli
@@ -108,9 +140,15 @@ tk_entry32:
 	jb 1b
 
 	/* The first 2 MiB through 4 KiB pages, page 0 not present: a NULL
-	 * dereference faults (and, with no IDT, ends the run). */
+	 * dereference faults (and, with no IDT, ends the run).  QEMU's PVH
+	 * loader puts the memory map in page 0, so there it is read-only
+	 * (CR0.WP makes that bind ring 0): a NULL store still faults. */
 	mov $tk_pt0, %edi
+#ifdef TK_PVH
+	movl $PTE_P, (%edi)
+#else
 	movl $0, (%edi)
+#endif
 	movl $0, 4(%edi)
 	mov $1, %ecx
 1:	mov %ecx, %eax
@@ -148,7 +186,7 @@ tk_entry32:
 	or $EFER_LME, %eax
 	wrmsr
 	mov %cr0, %eax
-	or $(CR0_PG | CR0_PE), %eax
+	or $(CR0_PG | CR0_WP | CR0_PE), %eax
 	mov %eax, %cr0
 
 	lgdt tk_gdt_desc

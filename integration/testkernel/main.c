@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c - the freestanding test kernel's C side: parse what a multiboot or
- * multiboot2 loader handed over, print it, run fwkit's boot pipeline over
- * the modules with callbacks that accept, print the report, exit QEMU.
+ * main.c - the freestanding test kernel's C side: parse what a multiboot,
+ * multiboot2 or PVH loader handed over, print it, run fwkit's boot pipeline
+ * over the modules with callbacks that accept, print the report, exit QEMU.
  *
  * Serial output, in order (tests/qemu/boot-*.sh read it):
  *   --- multiboot2 information block at 0xADDR, N bytes ---   (multiboot2)
  *   the block in hex, 32 bytes a line (xxd -r -p restores it)
  *   --- end of multiboot2 information block ---
- *   boot-info: KEY ...        one line each: protocol, info, loader,
+ *   --- PVH start info at 0xADDR, N bytes ---             (PVH)
+ *   hvm_start_info (version 1's 56 bytes) in hex
+ *   --- end of PVH start info ---
+ *   --- PVH module list at 0xADDR, N bytes ---            (PVH, modules)
+ *   --- end of PVH module list ---
+ *   boot-info: KEY ...        one line each: protocol, info (with the
+ *                             multiboot flags or the PVH version), loader,
  *                             cmdline, meminfo, modules, module I, mmap,
- *                             mmap I, rsdp, efi, unknown tags
+ *                             mmap I, rsdp (multiboot2's copy, or what lies
+ *                             at PVH's rsdp_paddr), efi, unknown tags
  *   --- fwkit boot report ---
  *   the report, as the pipeline's log callback gets it, line by line
  *   --- end of report ---
@@ -36,13 +43,21 @@
 
 #include "tk.h"
 
+#ifdef TK_PVH
+/* QEMU's PVH loader uses page 0 (entry.S maps it read-only); the window
+ * starts after the real-mode IVT and BIOS data area. */
+#define TK_WINDOW_START 0x500u
+#else
 #define TK_WINDOW_START 0x1000u        /* page 0 is left unmapped */
+#endif
 #define TK_WINDOW_END 0xc0000000u      /* below the PCI hole */
 #define TK_MODULE_MAX (16u << 20)
 #define TK_TEXT_MAX (128u << 10)
 #define TK_MBI_DUMP_MAX (64u << 10)
 #define TK_DUMP_LINE 32u
 #define TK_TAIL_MAGIC 0x4c494154494b5746u   /* "FWKITAIL" in memory */
+
+_Static_assert(TK_PVH_MARKER == PVH_START_MAGIC, "entry.S's PVH marker");
 
 static struct boot_module tk_modules[BOOT_MODULES_MAX];
 static struct boot_mem_range tk_mmap[BOOT_MMAP_MAX];
@@ -79,20 +94,24 @@ static void tk_line(const char *key)
 	tk_puts(key);
 }
 
-/* ---- the multiboot2 block, for the host to restore byte for byte ------- */
+/* ---- the loader's structure, for the host to restore byte for byte ---- */
 
-static void tk_dump_mbi2(const struct boot_window *win, uint64_t phys)
+/* size bytes at phys (clipped to the window and TK_MBI_DUMP_MAX) in hex
+ * between "--- NAME at 0xADDR, N bytes ---" and "--- end of NAME ---". */
+static void tk_dump(const struct boot_window *win, uint64_t phys,
+		    uint64_t size, const char *name)
 {
-	uint64_t off = phys - win->phys, size;
+	uint64_t off = phys - win->phys;
 
-	if (phys < win->phys || off + 8u > win->len)
+	if (phys < win->phys || off >= win->len)
 		return;  /* the parser says why */
-	size = fwk_le32(win->bytes + off);   /* total_size */
 	if (size > TK_MBI_DUMP_MAX)
 		size = TK_MBI_DUMP_MAX;
 	if (size > win->len - off)
 		size = win->len - off;
-	tk_puts("--- multiboot2 information block at ");
+	tk_puts("--- ");
+	tk_puts(name);
+	tk_puts(" at ");
 	tk_put_hex(phys, 8);
 	tk_puts(", ");
 	tk_put_dec(size);
@@ -103,28 +122,46 @@ static void tk_dump_mbi2(const struct boot_window *win, uint64_t phys)
 		tk_put_bytes_hex(win->bytes + off + i, (size_t)n);
 		tk_putc('\n');
 	}
-	tk_puts("--- end of multiboot2 information block ---\n");
+	tk_puts("--- end of ");
+	tk_puts(name);
+	tk_puts(" ---\n");
+}
+
+static void tk_dump_mbi2(const struct boot_window *win, uint64_t phys)
+{
+	uint64_t off = phys - win->phys;
+
+	if (phys >= win->phys && off + 8u <= win->len)
+		tk_dump(win, phys, fwk_le32(win->bytes + off),   /* total_size */
+			"multiboot2 information block");
+}
+
+/* hvm_start_info (version 1's 56 bytes) and its module list (32 bytes an
+ * entry: paddr, size, cmdline_paddr, reserved), as the loader wrote them. */
+static void tk_dump_pvh(const struct boot_window *win, uint64_t phys)
+{
+	uint64_t off = phys - win->phys;
+	const uint8_t *p = win->bytes + off;
+
+	tk_dump(win, phys, 56u, "PVH start info");
+	if (phys >= win->phys && off + 24u <= win->len)
+		tk_dump(win, (uint64_t)fwk_le32(p + 20) << 32 | fwk_le32(p + 16),
+			32u * (uint64_t)fwk_le32(p + 12), "PVH module list");
 }
 
 /* ---- the boot-info section --------------------------------------------- */
 
-static void tk_print_rsdp(const struct boot_info *bi)
+/* An RSDP's signature and, when it parses, its fields: multiboot2's copy,
+ * or (PVH) what lies at rsdp_paddr in the window. */
+static void tk_put_rsdp(const uint8_t *p, uint64_t len)
 {
 	struct acpi_rsdp r;
 	struct fwk_fault f = { 0 };
 	int rc;
 
-	if (!bi->rsdp) {  /* rsdp_phys is PVH's, not a multiboot field */
-		tk_line("rsdp none\n");
-		return;
-	}
-	tk_line("rsdp tag ");
-	tk_put_dec(bi->rsdp_tag);
-	tk_puts(": ");
-	tk_put_dec(bi->rsdp_len);
-	tk_puts(" bytes signature ");
-	tk_put_quoted((const char *)bi->rsdp, bi->rsdp_len < 8u ? bi->rsdp_len : 8u);
-	rc = acpi_rsdp_parse(bi->rsdp, bi->rsdp_len, &r, &f);
+	tk_puts(" signature ");
+	tk_put_quoted((const char *)p, len < 8u ? (size_t)len : 8u);
+	rc = acpi_rsdp_parse(p, len, &r, &f);
 	if (rc < 0) {
 		tk_puts(" invalid: ");
 		tk_puts(f.field ? f.field : "?");
@@ -146,7 +183,41 @@ static void tk_print_rsdp(const struct boot_info *bi)
 	tk_puts(" checksum ok\n");
 }
 
-static void tk_print_bootinfo(const struct boot_info *bi, uint64_t info_phys)
+static void tk_print_rsdp(const struct boot_window *win, const struct boot_info *bi)
+{
+	uint64_t off = bi->rsdp_phys - win->phys;
+
+	if (bi->rsdp) {
+		tk_line("rsdp tag ");
+		tk_put_dec(bi->rsdp_tag);
+		tk_puts(": ");
+		tk_put_dec(bi->rsdp_len);
+		tk_puts(" bytes");
+		tk_put_rsdp(bi->rsdp, bi->rsdp_len);
+		return;
+	}
+	if (!bi->rsdp_phys) {
+		tk_line("rsdp none\n");
+		return;
+	}
+	tk_line("rsdp paddr ");
+	tk_put_hex(bi->rsdp_phys, 16);
+	if (bi->rsdp_phys < win->phys || off >= win->len) {
+		tk_puts(" outside the window\n");
+		return;
+	}
+	/* The RSDP's size as it gives it (revision 0: 20 bytes; 2+: Length),
+	 * clipped to the window; the parser checks it against what is there. */
+	const uint8_t *p = win->bytes + off;
+	uint64_t len = win->len - off, want = 20u;
+
+	if (len > 24u && p[15] >= 2)
+		want = fwk_le32(p + 20);
+	tk_put_rsdp(p, want < len ? want : len);
+}
+
+static void tk_print_bootinfo(const struct boot_window *win,
+			      const struct boot_info *bi, uint64_t info_phys)
 {
 	uint64_t avail = 0;
 
@@ -158,6 +229,9 @@ static void tk_print_bootinfo(const struct boot_info *bi, uint64_t info_phys)
 	if (bi->protocol == BOOT_PROTO_MULTIBOOT1) {
 		tk_puts(" flags ");
 		tk_put_hex(bi->mb1_flags, 8);
+	} else if (bi->protocol == BOOT_PROTO_PVH) {
+		tk_puts(" version ");
+		tk_put_dec(bi->pvh_version);
 	}
 	tk_putc('\n');
 	tk_line("loader ");
@@ -227,7 +301,7 @@ static void tk_print_bootinfo(const struct boot_info *bi, uint64_t info_phys)
 		tk_putc('\n');
 	}
 
-	tk_print_rsdp(bi);
+	tk_print_rsdp(win, bi);
 	if (bi->efi32 || bi->efi64 || bi->efi_mmap || bi->efi_boot_services) {
 		tk_line("efi");
 		tk_puts(bi->efi32 ? " efi32" : "");
@@ -472,10 +546,15 @@ void tk_main(uint32_t magic, uint32_t info)
 		tk_dump_mbi2(&win, info);
 		mark = tk_stack_mark();
 		rc = boot_parse_multiboot2(&win, info, &bi, &f);
+	} else if (magic == TK_PVH_MARKER) {
+		/* version 1's size; the parser checks it is all there */
+		tk_dump_pvh(&win, info);
+		mark = tk_stack_mark();
+		rc = boot_parse_pvh(&win, info, &bi, &f);
 	} else {
 		tk_puts("boot-info: eax ");
 		tk_put_hex(magic, 8);
-		tk_puts(" is neither multiboot magic (0x2badb002, 0x36d76289)\n");
+		tk_puts(" is neither multiboot magic (0x2badb002, 0x36d76289) nor the PVH entry's marker\n");
 		tk_exit(TK_EXIT_MAGIC);
 	}
 	parse_stack = tk_stack_depth(mark);
@@ -491,6 +570,6 @@ void tk_main(uint32_t magic, uint32_t info)
 		tk_puts(")\n");
 		tk_exit(TK_EXIT_BOOTINFO);
 	}
-	tk_print_bootinfo(&bi, info);
+	tk_print_bootinfo(&win, &bi, info);
 	tk_run_pipeline(&bi, parse_stack);
 }

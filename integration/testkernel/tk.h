@@ -12,6 +12,9 @@
 /* What Debian's libfdt.a (built with -fstack-protector) reads at %fs:0x28:
  * fixed (nothing here is random), low byte 0 as glibc's is. */
 #define TK_STACK_CANARY 0x00f1c0de5eed5a00
+/* What entry.S's PVH entry puts in EAX (PVH leaves it undefined): the
+ * hvm_start_info magic, which no multiboot loader passes. */
+#define TK_PVH_MARKER 0x336ec578
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -25,7 +28,7 @@
  *   1     3       report written, something rejected, failed or no handler
  *                 (`fwkit boot scan` exits 1 for the same modules)
  *   2     5       the boot information does not parse (one boot-info: line)
- *   3     7       EAX held neither multiboot magic
+ *   3     7       EAX held neither multiboot magic nor TK_PVH_MARKER
  *   4     9       boot_pipeline_run returned an error (no report)
  *   5     11      a limit of this kernel: a module too big for the scratch
  *   6     13      the stack protector fired (__stack_chk_fail)
@@ -63,7 +66,8 @@ void tk_put_bytes_hex(const uint8_t *p, size_t n);
 /* Stop QEMU through isa-debug-exit with code (see above); never returns. */
 _Noreturn void tk_exit(enum tk_exit code);
 
-/* entry.S's call into C: eax and ebx as the loader left them. */
+/* entry.S's call into C: eax and ebx as the loader left them (eax
+ * TK_PVH_MARKER after the PVH entry). */
 void tk_main(uint32_t magic, uint32_t info);
 /* The bottom and top of the boot stack (entry.S). */
 extern uint8_t tk_boot_stack[], tk_boot_stack_top[];
