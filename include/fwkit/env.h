@@ -4,10 +4,15 @@
  *
  * The core (cpio, ACPI, microcode, boot-info parsing, ...) is built both
  * hosted and with -ffreestanding -nostdlib.  It uses the C11 freestanding
- * headers and the four memory functions declared here, nothing else; the
- * build checks that the freestanding object has no other undefined symbol.
- * An embedder (a hypervisor, a bootloader) may replace this header with its
- * own that provides the same names.
+ * headers, the four memory functions declared here and libfdt's API (the
+ * one library it links, which is freestanding too), nothing else; the
+ * build checks that the freestanding object has no other undefined symbol
+ * and at most 96 KiB of text.  An embedder (a hypervisor, a bootloader)
+ * may replace this header with its own that provides the same names, and
+ * gives libfdt what its libfdt_env.h asks (strlen, strnlen, memchr,
+ * strchr, strrchr, strtoul; __stack_chk_fail and a canary at %fs:0x28 for
+ * Debian's libfdt.a, built with the stack protector): the test kernel in
+ * integration/testkernel shows how.
  */
 #ifndef FWKIT_ENV_H
 #define FWKIT_ENV_H
