@@ -152,14 +152,14 @@ check:
 		$(UNIT_TESTS:%=$(B)/tests/%) fuzz-build
 	@sh tests/run.sh $(B)
 
-$(B)/tests/%: %.c tests/support/testkit.c tests/support/testkit.h $(ASAN_OBJ)
+$(B)/tests/%: %.c tests/support/testkit.c tests/support/testkit.h $(wildcard tests/hyp/*.h) $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(HOST_DEFS) -o $@ $< tests/support/testkit.c \
 		$(ASAN_OBJ) -lcmocka $(LIBS)
 
 FUZZERS := $(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c)))
 fuzz-build: $(FUZZERS:%=$(B)/fuzz/%)
-$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzzkit.h $(CORE_SRC) $(HOST_SRC) $(HEADERS)
+$(B)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(CORE_SRC) $(HOST_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(HOST_DEFS) \
 		-o $@ $< $(CORE_SRC) $(HOST_SRC) $(LIBS)

@@ -4,84 +4,22 @@
  * read from structures laid out in a buffer standing for physical memory,
  * one test per malformed class with its exact fault, every truncation of a
  * valid block, and a real multiboot2 block from GRUB when one was captured. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include "../support/testkit.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <fwkit/acpi.h>
-#include <fwkit/bootinfo.h>
-
-#include "../../hyp-hooks/bootinfo_int.h"
-
-/* Physical memory [MEM_PHYS, MEM_PHYS + MEM_SIZE) is mem[]; not at 0, so a
- * window-relative address mistaken for a physical one shows. */
+/* Physical memory [MEM_PHYS, MEM_PHYS + MEM_SIZE) is mem[]. */
 #define MEM_PHYS 0x100000u
 #define MEM_SIZE 0x8000u
-#define A(off) ((uint64_t)MEM_PHYS + (off))
 #define INFO 0x100u           /* where the info structure goes */
 
-static uint8_t mem[MEM_SIZE];
-static uint8_t *copy;         /* the window's bytes: an exact heap copy */
-static struct boot_window win;
-static struct boot_module mods[8];
-static struct boot_mem_range ranges[8];
-static struct boot_info bi;
-static struct fwk_fault fault;
+#include "hypkit.h"
 
-static void put32(uint32_t off, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		mem[off + i] = (uint8_t)(v >> 8 * i);
-}
+#include <stdio.h>
 
-static void put64(uint32_t off, uint64_t v)
-{
-	put32(off, (uint32_t)v);
-	put32(off + 4, (uint32_t)(v >> 32));
-}
+#include <fwkit/acpi.h>
+
+#include "../../hyp-hooks/bootinfo_int.h"
 
 static void putstr(uint32_t off, const char *s)
 {
 	memcpy(mem + off, s, strlen(s) + 1);
-}
-
-static int reset(void **state)
-{
-	(void)state;
-	memset(mem, 0, sizeof(mem));
-	memset(&bi, 0x5a, sizeof(bi));   /* the parser must set every scalar */
-	bi.modules = mods;
-	bi.modules_cap = 8;
-	bi.mmap = ranges;
-	bi.mmap_cap = 8;
-	memset(&fault, 0, sizeof(fault));
-	return 0;
-}
-
-static int release(void **state)
-{
-	(void)state;
-	free(copy);
-	copy = NULL;
-	return 0;
-}
-
-/* The window: the first wlen bytes of mem, copied so ASan sees overreads. */
-static void window(uint64_t wlen)
-{
-	free(copy);
-	copy = exact_copy(mem, wlen);
-	win.bytes = copy;
-	win.phys = MEM_PHYS;
-	win.len = wlen;
 }
 
 static int mb1(uint64_t wlen)
@@ -94,26 +32,6 @@ static int mb2(uint64_t wlen)
 {
 	window(wlen);
 	return boot_parse_multiboot2(&win, A(INFO), &bi, &fault);
-}
-
-static void expect_fault(int rc, int err, const char *field, uint64_t offset)
-{
-	assert_int_equal(rc, err);
-	assert_int_equal(fault.error, err);
-	assert_non_null(fault.field);
-	assert_string_equal(fault.field, field);
-	assert_non_null(fault.detail);
-	assert_true(fault.detail[0] != '\0');
-	assert_int_equal(fault.offset, offset);
-}
-
-static void expect_problem(uint32_t i, const char *problem, uint64_t at)
-{
-	assert_true(i < bi.nmodules);
-	assert_null(bi.modules[i].data);
-	assert_non_null(bi.modules[i].problem);
-	assert_string_equal(bi.modules[i].problem, problem);
-	assert_int_equal(bi.modules[i].problem_offset, at);
 }
 
 static void expect_module(uint32_t i, uint64_t start, uint64_t size,

@@ -3,19 +3,7 @@
  * and 1 with every field read from a buffer standing for physical memory
  * (below and above 4 GiB), one test per malformed class with its exact
  * fault or module problem, and every truncation of a valid start info. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include "../support/testkit.h"
-
-#include <stdlib.h>
-#include <string.h>
-
-#include <fwkit/bootinfo.h>
-
+#define MEM_PHYS 0x200000u   /* not 0: window-relative mistakes show */
 #define MEM_SIZE 0x4000u
 #define INFO 0x100u       /* hvm_start_info */
 #define MODLIST 0x200u    /* two hvm_modlist_entry */
@@ -24,79 +12,13 @@
 #define MEMMAP 0x400u     /* three hvm_memmap_table_entry */
 #define LAYOUT_END (MEMMAP + 3 * 24u)
 
-static uint64_t mem_phys = 0x200000u;   /* not 0: window-relative mistakes show */
-#define A(off) (mem_phys + (off))
-
-static uint8_t mem[MEM_SIZE];
-static uint8_t *copy;
-static struct boot_window win;
-static struct boot_module mods[8];
-static struct boot_mem_range ranges[8];
-static struct boot_info bi;
-static struct fwk_fault fault;
-
-static void put32(uint32_t off, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		mem[off + i] = (uint8_t)(v >> 8 * i);
-}
-
-static void put64(uint32_t off, uint64_t v)
-{
-	put32(off, (uint32_t)v);
-	put32(off + 4, (uint32_t)(v >> 32));
-}
-
-static int reset(void **state)
-{
-	(void)state;
-	mem_phys = 0x200000u;
-	memset(mem, 0, sizeof(mem));
-	memset(&bi, 0x5a, sizeof(bi));
-	bi.modules = mods;
-	bi.modules_cap = 8;
-	bi.mmap = ranges;
-	bi.mmap_cap = 8;
-	memset(&fault, 0, sizeof(fault));
-	return 0;
-}
-
-static int release(void **state)
-{
-	(void)state;
-	free(copy);
-	copy = NULL;
-	return 0;
-}
+#include "hypkit.h"
 
 /* Parse with a window of the first wlen bytes, an exact heap copy. */
 static int pvh(uint64_t wlen)
 {
-	free(copy);
-	copy = exact_copy(mem, wlen);
-	win.bytes = copy;
-	win.phys = mem_phys;
-	win.len = wlen;
+	window(wlen);
 	return boot_parse_pvh(&win, A(INFO), &bi, &fault);
-}
-
-static void expect_fault(int rc, int err, const char *field, uint64_t offset)
-{
-	assert_int_equal(rc, err);
-	assert_int_equal(fault.error, err);
-	assert_non_null(fault.field);
-	assert_string_equal(fault.field, field);
-	assert_non_null(fault.detail);
-	assert_int_equal(fault.offset, offset);
-}
-
-static void expect_problem(uint32_t i, const char *problem, uint64_t at)
-{
-	assert_true(i < bi.nmodules);
-	assert_null(bi.modules[i].data);
-	assert_non_null(bi.modules[i].problem);
-	assert_string_equal(bi.modules[i].problem, problem);
-	assert_int_equal(bi.modules[i].problem_offset, at);
 }
 
 /* Version 1: two modules (one with a command line, one empty), a command
