@@ -152,6 +152,9 @@ static int check_header(struct tree *t, size_t len)
 	if (last > 17)
 		return fwk_fail(f, FWK_ERR_UNSUPPORTED, H_LAST_COMP_VERSION,
 				"last_comp_version", "newer than 17");
+	if (last > version)
+		return fwk_fail(f, FWK_ERR_BADFIELD, H_LAST_COMP_VERSION,
+				"last_comp_version", "newer than the tree's version");
 	if (total < DT_HEADER_SIZE)
 		return fwk_fail(f, FWK_ERR_RANGE, H_TOTALSIZE, "totalsize",
 				"smaller than the 40-byte header");
@@ -188,7 +191,8 @@ static int check_header(struct tree *t, size_t len)
 	if (s < DT_HEADER_SIZE)
 		return fwk_fail(f, FWK_ERR_RANGE, H_OFF_DT_STRUCT, "off_dt_struct",
 				"overlaps the header");
-	if (strsize && str < DT_HEADER_SIZE)
+	/* libfdt, and so the kernel, wants this even of an empty block. */
+	if (str < DT_HEADER_SIZE)
 		return fwk_fail(f, FWK_ERR_RANGE, H_OFF_DT_STRINGS, "off_dt_strings",
 				"overlaps the header");
 

@@ -681,6 +681,10 @@ static void test_every_header_byte(void **state)
 			if (want == 1 ? rc >= 0 : rc != want)
 				fail_msg("header byte %u = 0x%02x: got %d (%s: %s), want %d", i, v,
 					 rc, rc ? f.field : "", rc ? f.detail : "", want);
+			/* what passes here passes libfdt's (the kernel's) check too */
+			if (rc == 0 && fdt_check_full(m, len) != 0)
+				fail_msg("header byte %u = 0x%02x: passed, but libfdt refuses it",
+					 i, v);
 			if (rc)
 				caught++;
 			else
@@ -713,6 +717,11 @@ static void test_header_defects(void **state)
 	PATCH(LAST_COMP_VERSION, 18);
 	expect_fault_at(m, len, FWK_ERR_UNSUPPORTED, "last_comp_version", NULL,
 			LAST_COMP_VERSION);
+	/* a tree compatible only with a version newer than its own */
+	PATCH(VERSION, 16);
+	put32(m + LAST_COMP_VERSION, 17);
+	expect_fault_at(m, len, FWK_ERR_BADFIELD, "last_comp_version", "version",
+			LAST_COMP_VERSION);
 	PATCH(TOTALSIZE, (uint32_t)len + 1);
 	expect_fault_at(m, len, FWK_ERR_TRUNCATED, "totalsize", NULL, TOTALSIZE);
 	PATCH(TOTALSIZE, 39);
@@ -741,6 +750,10 @@ static void test_header_defects(void **state)
 	/* blocks over the header */
 	PATCH(OFF_DT_STRINGS, 16);
 	put32(m + SIZE_DT_STRINGS, 8);
+	expect_fault_at(m, len, FWK_ERR_RANGE, "off_dt_strings", "header", OFF_DT_STRINGS);
+	/* an empty strings block still starts after the header (libfdt) */
+	PATCH(OFF_DT_STRINGS, 0);
+	put32(m + SIZE_DT_STRINGS, 0);
 	expect_fault_at(m, len, FWK_ERR_RANGE, "off_dt_strings", "header", OFF_DT_STRINGS);
 	PATCH(OFF_MEM_RSVMAP, 32);
 	expect_fault(m, len, FWK_ERR_RANGE, "off_mem_rsvmap", "header");
