@@ -25,6 +25,10 @@ CORE_SRC := initrd-tools/error.c initrd-tools/cpio_read.c \
 	    override/acpi_verify.c override/dt_check.c override/dt_overlay.c \
 	    taint/taint.c taint/ledger.c taint/tcg.c $(wildcard blobs/*.c) \
 	    $(wildcard hyp-hooks/*.c)
+# Guest DT/ACPI generation for a VMM (fwkit/vm.h): freestanding like the
+# core and checked the same way, but its own object (fwkit-guest.o) with its
+# own size budget, so a boot path that only receives firmware leaves it out.
+GUEST_SRC := $(wildcard hyp-hooks/guest/*.c)
 # The hosted layer: files, decompression, extraction, image building;
 # signatures (OpenSSL) and the Linux device backends for blobs.
 HOST_SRC := initrd-tools/decompress.c initrd-tools/image.c \
@@ -37,17 +41,20 @@ UNIT_TEST_SRC := $(wildcard tests/*/test_*.c)
 UNIT_TESTS := $(notdir $(UNIT_TEST_SRC:.c=))
 vpath test_%.c $(sort $(dir $(UNIT_TEST_SRC)))
 
-LIB_OBJ  := $(CORE_SRC:%.c=$(B)/obj/%.o) $(HOST_SRC:%.c=$(B)/obj/%.o)
+LIB_OBJ  := $(CORE_SRC:%.c=$(B)/obj/%.o) $(GUEST_SRC:%.c=$(B)/obj/%.o) \
+	    $(HOST_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/obj/%.o)
 FS_OBJ   := $(CORE_SRC:%.c=$(B)/freestanding/%.o)
+FS_GUEST_OBJ := $(GUEST_SRC:%.c=$(B)/freestanding/%.o)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-ASAN_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o) $(HOST_SRC:%.c=$(B)/asan/%.o)
+ASAN_OBJ := $(CORE_SRC:%.c=$(B)/asan/%.o) $(GUEST_SRC:%.c=$(B)/asan/%.o) \
+	    $(HOST_SRC:%.c=$(B)/asan/%.o)
 PUB_HEADERS := $(wildcard include/fwkit/*.h)
-HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h blobs/*.h blobs/hosted/*.h override/*.h hyp-hooks/*.h)
+HEADERS  := $(PUB_HEADERS) $(wildcard cli/*.h blobs/*.h blobs/hosted/*.h override/*.h hyp-hooks/*.h hyp-hooks/guest/*.h)
 
 .PHONY: all deps demo check test unit cli-tests fuzz fuzz-build bench install \
-	uninstall clean core-check
-all: $(B)/libfwkit.a $(B)/fwkit core-check
+	uninstall clean core-check guest-check
+all: $(B)/libfwkit.a $(B)/fwkit core-check guest-check
 
 $(B)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -112,6 +119,29 @@ core-check: $(B)/fwkit-core.o
 	echo "core-check: freestanding core text $$text bytes (limit $(CORE_TEXT_MAX))"
 	@echo "core-check: freestanding core links with only: $$(tr '\n' ' ' < $(B)/core-undefined.txt)+ libfdt ($$(tr '\n' ' ' < $(B)/libfdt-undefined.txt | sed 's/ $$//'))"
 
+# The guest generator the same way: its undefined symbols may be only the
+# core's own (it links with fwkit-core.o), env.h's and libfdt's; it links
+# alone with the core, libfdt and the stubs; at most GUEST_TEXT_MAX bytes.
+GUEST_TEXT_MAX := 65536
+$(B)/fwkit-guest.o: $(FS_GUEST_OBJ)
+	@test -n "$^" || { echo "guest-check: no sources in hyp-hooks/guest"; exit 1; }
+	ld -r -o $@ $^
+
+guest-check: $(B)/fwkit-guest.o $(B)/fwkit-core.o core-check
+	@nm --defined-only -g $(B)/fwkit-core.o | awk 'NF == 3 {print $$3}' | \
+		cat - $(B)/libfdt-defined.txt | sort -u > $(B)/guest-provided.txt
+	@nm -u $< | awk '{print $$2}' | sort -u | comm -23 - $(B)/guest-provided.txt > $(B)/guest-undefined.txt
+	@if comm -23 $(B)/guest-undefined.txt mk/core-undefined.txt | grep -q .; then \
+		echo "guest-check: the guest generator needs symbols fwkit/env.h does not declare:"; \
+		comm -23 $(B)/guest-undefined.txt mk/core-undefined.txt; exit 1; fi
+	@$(CC) -ffreestanding -nostdlib -static -fno-pic -no-pie -o $(B)/guest-linkcheck \
+		$< $(B)/fwkit-core.o $(LIBFDT_A) tests/freestanding/env_stub.c \
+		tests/freestanding/libfdt_env_stub.c -Wl,--no-undefined
+	@text=$$(size $< | awk 'NR == 2 {print $$1}'); \
+	if [ "$$text" -gt $(GUEST_TEXT_MAX) ]; then \
+		echo "guest-check: the guest generator has $$text bytes of text, more than $(GUEST_TEXT_MAX)"; exit 1; fi; \
+	echo "guest-check: freestanding guest generator text $$text bytes (limit $(GUEST_TEXT_MAX)), links with only the core, libfdt and: $$(tr '\n' ' ' < $(B)/guest-undefined.txt)"
+
 # The freestanding multiboot test kernel (integration/testkernel): the core,
 # libfdt and the environment stubs above, nothing else; loaded at 1 MiB by
 # QEMU's -kernel (multiboot) or GRUB (multiboot2).
@@ -159,10 +189,10 @@ $(B)/tests/%: %.c tests/support/testkit.c tests/support/testkit.h $(wildcard tes
 
 FUZZERS := $(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c)))
 fuzz-build: $(FUZZERS:%=$(B)/fuzz/%)
-$(B)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(CORE_SRC) $(HOST_SRC) $(HEADERS)
+$(B)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(CORE_SRC) $(GUEST_SRC) $(HOST_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(HOST_DEFS) \
-		-o $@ $< $(CORE_SRC) $(HOST_SRC) $(LIBS)
+		-o $@ $< $(CORE_SRC) $(GUEST_SRC) $(HOST_SRC) $(LIBS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build
