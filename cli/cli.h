@@ -79,6 +79,7 @@ int cmd_taint(int argc, char **argv);
 int cmd_ucode(int argc, char **argv);
 int cmd_blob(int argc, char **argv);
 int cmd_dt(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
 /* fwkit boot scan (cli/boot_scan.c); argv[0] is "scan". */
 int cmd_boot_scan(int argc, char **argv);
 /* fwkit blob deliver (cli/deliver.c); argv[0] is "deliver". */

@@ -20,6 +20,8 @@ static const char main_help[] =
 	"  boot verify                       in the initramfs: confirm, taint and record\n"
 	"  boot scan [--json] MODULE[:CMDLINE]...   the hypervisor pipeline over module files\n"
 	"  taint show|decode                 the kernel's taint bits and fwkit's ledger\n"
+	"  vm dtb|acpi|check|map             a guest's device tree and ACPI tables from one\n"
+	"                                    VM description, and their parity\n"
 	"\n"
 	"Run 'fwkit COMMAND --help' for a command's options.  Exit status: 0 success,\n"
 	"1 a finding to act on, 2 bad usage or bad input.\n";
@@ -53,6 +55,8 @@ int main(int argc, char **argv)
 		return cmd_boot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "taint"))
 		return cmd_taint(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "vm"))
+		return cmd_vm(argc - 1, argv + 1);
 	fprintf(stderr, "fwkit: unknown command '%s' (see 'fwkit --help')\n", argv[1]);
 	return EXIT_BAD;
 }
