@@ -787,7 +787,7 @@ static int jscalar(struct jctx *c, unsigned m, unsigned base, size_t *i)
 	unsigned off = base + e->off;
 	size_t at = *i, n;
 	char s[VM_BOOTARGS_MAX];
-	uint64_t v;
+	uint64_t v = 0;
 	int rc;
 
 	if (e->type == J_U32 || e->type == J_U64) {
