@@ -62,6 +62,19 @@ void acpi_place(struct acpi_out *o, const char *sig, uint32_t align)
 	t->offset = o->pos;
 }
 
+/* An OEM ID field, padded with spaces as firmware and QEMU pad theirs, so
+ * "BOCHS" written by a user matches QEMU's "BOCHS " for the kernel's table
+ * upgrade. */
+static void acpi_id(uint8_t *dst, const char *id, unsigned n)
+{
+	unsigned i = 0;
+
+	for (; i < n && id[i]; i++)
+		dst[i] = (uint8_t)id[i];
+	for (; i < n; i++)
+		dst[i] = ' ';
+}
+
 void acpi_begin(struct acpi_out *o, const char *sig, uint8_t revision)
 {
 	const struct vm_desc *d = o->d;
@@ -71,8 +84,8 @@ void acpi_begin(struct acpi_out *o, const char *sig, uint8_t revision)
 	h = acpi_grab(o, ACPI_HEADER_SIZE);
 	memcpy(h, sig, 4);
 	h[8] = revision;
-	memcpy(h + 10, d->acpi.oem_id, 6);
-	memcpy(h + 16, d->acpi.oem_table_id, 8);
+	acpi_id(h + 10, d->acpi.oem_id, 6);
+	acpi_id(h + 16, d->acpi.oem_table_id, 8);
 	acpi_put32(h + 24, d->acpi.oem_revision);
 	memcpy(h + 28, "FWKT", 4);
 	acpi_put32(h + 32, 1);
@@ -567,7 +580,7 @@ int vm_acpi(const struct vm_desc *d, uint64_t base, void *buf, size_t cap,
 	acpi_place(&o, "RSDP", 16);
 	p = acpi_grab(&o, ACPI_RSDP_V2_SIZE);
 	memcpy(p, "RSD PTR ", 8);
-	memcpy(p + 9, d->acpi.oem_id, 6);
+	acpi_id(p + 9, d->acpi.oem_id, 6);
 	p[15] = 2;
 	acpi_put32(p + 20, ACPI_RSDP_V2_SIZE);
 	out->table[0].length = ACPI_RSDP_V2_SIZE;

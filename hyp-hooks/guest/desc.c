@@ -387,8 +387,12 @@ static int check_irqs(const struct vm_desc *d, struct fwk_fault *f)
 	if (d->virtio.count)
 		claim(&irq, "virtio.irq", "shares an interrupt with virtio.irq", d->virtio.irq,
 		      d->virtio.count, 0);
+	/* x86_64: q35's eight PIRQ lines A..H, in GSI order (acpi_x86.c) */
+	if (!arm && d->pcie.present && d->pcie.irq > 16)
+		return bad(f, "pcie.irq", "PIRQA..H need GSIs up to 23: at most 16");
 	if (d->pcie.present)
-		claim(&irq, "pcie.irq", "shares an interrupt with pcie.irq", d->pcie.irq, 4, 0);
+		claim(&irq, "pcie.irq", "shares an interrupt with pcie.irq", d->pcie.irq,
+		      arm ? 4 : 8, 0);
 	for (unsigned i = 0; i < irq.n; i++) {
 		const struct span *s = &irq.s[i];
 		if (s->base + s->size > (arm ? 988u : 24u))

@@ -98,6 +98,18 @@ static size_t count(const uint8_t *p, size_t n, const void *what, size_t wn)
 
 /* ---- checks every set must pass --------------------------------------- */
 
+
+/* What the tables should carry for an ID: its characters, then spaces. */
+static void space_pad(char *out, const char *id, unsigned n)
+{
+	unsigned i = 0;
+
+	for (; i < n && id[i]; i++)
+		out[i] = id[i];
+	for (; i < n; i++)
+		out[i] = ' ';
+}
+
 static void check_layout(const struct gen *g, uint64_t base)
 {
 	const struct vm_acpi_layout *l = &g->lay;
@@ -133,7 +145,11 @@ static void check_layout(const struct gen *g, uint64_t base)
 	assert_int_equal(r.length, 36);
 	assert_int_equal(r.rsdt_address, 0);
 	assert_int_equal(r.xsdt_address, base + l->table[1].offset);
-	assert_memory_equal(r.oem_id, g->d->acpi.oem_id, 6);
+	/* IDs shorter than their field are padded with spaces, as QEMU's */
+	char oem_id[6], oem_table_id[8];
+	space_pad(oem_id, g->d->acpi.oem_id, 6);
+	space_pad(oem_table_id, g->d->acpi.oem_table_id, 8);
+	assert_memory_equal(r.oem_id, oem_id, 6);
 
 	/* Every other table: kind, length, checksum, header fields. */
 	for (uint32_t i = 1; i < l->count; i++) {
@@ -151,8 +167,8 @@ static void check_layout(const struct gen *g, uint64_t base)
 		assert_int_equal(acpi_table_check(t, n, &f), ACPI_KIND_SDT);
 		assert_int_equal(sum(t, n), 0);
 		assert_int_equal(acpi_header_parse(t, n, &h, &f), 0);
-		assert_memory_equal(h.oem_id, g->d->acpi.oem_id, 6);
-		assert_memory_equal(h.oem_table_id, g->d->acpi.oem_table_id, 8);
+		assert_memory_equal(h.oem_id, oem_id, 6);
+		assert_memory_equal(h.oem_table_id, oem_table_id, 8);
 		assert_int_equal(h.oem_revision, g->d->acpi.oem_revision);
 		assert_memory_equal(h.creator_id, "FWKT", 4);
 		assert_int_equal(h.creator_revision, 1);
@@ -704,6 +720,19 @@ static void test_arm64_devices_ids(void **state)
 	memcpy(d.acpi.oem_table_id, "BXPC    ", 9);
 	d.acpi.oem_revision = 0x12345678;
 	run(&d, BASE);
+	/* short IDs come out space-padded: the same tables as above */
+	struct vm_desc padded = d;
+	memset(d.acpi.oem_id, 0, sizeof(d.acpi.oem_id));
+	memset(d.acpi.oem_table_id, 0, sizeof(d.acpi.oem_table_id));
+	memcpy(d.acpi.oem_id, "BOCHS", 5);
+	memcpy(d.acpi.oem_table_id, "BXPC", 4);
+	struct gen a, b;
+	generate(&d, BASE, &a);
+	generate(&padded, BASE, &b);
+	assert_int_equal(a.lay.total, b.lay.total);
+	assert_memory_equal(a.buf, b.buf, a.lay.total);
+	free(a.buf);
+	free(b.buf);
 
 	/* A bus range not starting at 0: MCFG's base is bus 0's place. */
 	vm_default(&d, VM_ARM64);

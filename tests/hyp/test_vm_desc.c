@@ -504,6 +504,10 @@ static bool break_rule(struct vm_desc *d, int k, struct rule *r)
 	CASE(112, X, "pcie.irq", d->pcie.irq = 0)
 	CASE(113, X, "virtio.irq", (d->virtio.count = 1, d->virtio.base = 0xa0000000,
 				    d->virtio.irq = 2))
+	/* q35's PIRQA..H take eight GSIs from pcie.irq */
+	CASE(114, X, "pcie.irq", d->pcie.irq = 17)
+	CASE(115, X, "pcie.irq", (d->virtio.count = 1, d->virtio.base = 0xa0000000,
+				    d->virtio.irq = 23))
 	default:
 		return false;
 	}
@@ -524,7 +528,7 @@ static void test_validate_rules(void **state)
 		snprintf(what, sizeof(what), "rule %d", k);
 		validate_fails(&d, r.field, what);
 	}
-	assert_int_equal(k, 114);
+	assert_int_equal(k, 116);
 
 	/* at each limit, still valid */
 	vm_default(&d, VM_ARM64);
@@ -565,7 +569,7 @@ static void test_validate_rules(void **state)
 	d.cpus = VM_CPUS_MAX;
 	d.uart.irq = 15;
 	d.rtc.irq = 1;
-	d.pcie.irq = 20;
+	d.pcie.irq = 16;  /* the highest: PIRQH on GSI 23 */
 	d.pcie.mmio64.size = 0;  /* an absent window claims nothing */
 	d.pcie.mmio32.size = 0;
 	d.virtio.count = 1, d.virtio.base = 0xc0000000, d.virtio.irq = 5;
