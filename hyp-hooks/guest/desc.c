@@ -210,6 +210,16 @@ static int check_memory(const struct vm_desc *d, struct fwk_fault *f)
 
 static int check_arm64(const struct vm_desc *d, struct spans *mm, struct fwk_fault *f)
 {
+	/* The MADT writes an absent GIC frame as address 0. */
+	static const char zero[] = "at address 0, which the MADT reads as absent";
+	if (d->gicd_base == 0)
+		return bad(f, "gic.distributor", zero);
+	if (d->irqchip == VM_GICV2 && d->gicc_base == 0)
+		return bad(f, "gic.cpu_interface", zero);
+	if (d->irqchip == VM_GICV3 && d->gicr_base == 0)
+		return bad(f, "gic.redistributor", zero);
+	if (d->its && d->its_base == 0)
+		return bad(f, "gic.its_base", zero);
 	if (d->irqchip == VM_GICV2) {
 		if (d->cpus > 8)
 			return bad(f, "cpus", "GICv2 serves at most 8 CPUs");

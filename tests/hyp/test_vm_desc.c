@@ -508,6 +508,11 @@ static bool break_rule(struct vm_desc *d, int k, struct rule *r)
 	CASE(114, X, "pcie.irq", d->pcie.irq = 17)
 	CASE(115, X, "pcie.irq", (d->virtio.count = 1, d->virtio.base = 0xa0000000,
 				    d->virtio.irq = 23))
+	/* a GIC frame at 0 would read back from the MADT as absent */
+	CASE(116, A, "gic.distributor", d->gicd_base = 0)
+	CASE(117, A, "gic.its_base", d->its_base = 0)
+	CASE(118, A, "gic.cpu_interface", (d->irqchip = VM_GICV2, d->gicc_base = 0))
+	CASE(119, A, "gic.redistributor", d->gicr_base = 0)
 	default:
 		return false;
 	}
@@ -528,7 +533,7 @@ static void test_validate_rules(void **state)
 		snprintf(what, sizeof(what), "rule %d", k);
 		validate_fails(&d, r.field, what);
 	}
-	assert_int_equal(k, 116);
+	assert_int_equal(k, 120);
 
 	/* at each limit, still valid */
 	vm_default(&d, VM_ARM64);
