@@ -126,8 +126,10 @@ struct vm_desc {
 	} virtio;
 
 	/* PCIe host bridge (ECAM): buses bus_start..bus_end, ECAM at
-	 * ecam_base (1 MiB per bus); INTA..INTD on irq..irq+3, swizzled by
-	 * slot as QEMU's gpex does. */
+	 * ecam_base (bus_start's 1 MiB; 1 MiB per bus).  arm64: INTA..INTD
+	 * on SPIs irq..irq+3, swizzled by slot as QEMU's gpex does.  x86_64:
+	 * q35's PIRQA..H on GSIs irq..irq+7, routed by slot as ICH9 does
+	 * (so irq is at most 16). */
 	struct {
 		bool present;
 		uint32_t segment;
@@ -184,7 +186,12 @@ int vm_parse_json(struct vm_desc *d, const char *text, size_t len, struct fwk_fa
 /* An upper bound on vm_dtb's output for d. */
 size_t vm_dtb_size(const struct vm_desc *d);
 
-/* The device tree for a validated d, packed, in buf; *len its size. */
+/* The device tree for a validated d, packed, in buf; *len its size.
+ * Returns 0; FWK_ERR_NOSPACE when cap is too small (field "cap", nothing
+ * written past cap); FWK_ERR_UNSUPPORTED for x86_64 ("arch": described
+ * by ACPI only); FWK_ERR_LIMIT / FWK_ERR_BADFIELD for a d that was not
+ * validated (counts beyond VM_*_MAX, bootargs without a NUL);
+ * FWK_ERR_INVAL for NULL arguments. */
 int vm_dtb(const struct vm_desc *d, void *buf, size_t cap, size_t *len, struct fwk_fault *f);
 
 /* One generated table: its signature and where it is in the output. */
@@ -251,7 +258,9 @@ struct vm_blob {
  * MCFG, SRAT and the DSDT's Devices with their _HID and _CRS).  Each
  * input is checked before it is read; the readers are meant for any tree
  * or tables, not only fwkit's, and fail with a fault naming what they
- * could not read. */
+ * could not read; vm_acpi_devices' fault offset counts bytes across the
+ * tables as if laid end to end in the order given.  FWK_ERR_NOSPACE when
+ * more than cap devices are found. */
 int vm_dt_devices(const void *dtb, size_t len, struct vm_dev *out, size_t cap, size_t *n,
 		  struct fwk_fault *f);
 int vm_acpi_devices(const struct vm_blob *tables, size_t ntables, struct vm_dev *out,
