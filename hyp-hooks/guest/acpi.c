@@ -399,14 +399,17 @@ static void pci_osc(struct aml *a)
 /* The GSI that device s's pin p (INTA = 0) raises.  arm64: the swizzle of
  * the device tree's interrupt-map, irq + (s + p) % 4 as SPIs.  x86_64:
  * q35's ICH9 in APIC mode, with irq the GSI of PIRQA of eight: its own
- * functions (devices 25-29, 31) use PIRQA-D by pin, every other slot
- * PIRQE-H swizzled. */
+ * functions (devices 25-29, 31) use PIRQA-D by pin, device 30 (the
+ * DMI-to-PCI bridge) PIRQE-H by pin, every other slot PIRQE-H swizzled,
+ * as QEMU's q35 DSDT routes them. */
 static uint32_t prt_gsi(const struct vm_desc *d, uint32_t s, uint32_t p)
 {
 	if (d->arch == VM_ARM64)
 		return 32 + d->pcie.irq + (s + p) % 4;
 	if ((s >= 25 && s <= 29) || s == 31)
 		return d->pcie.irq + p;
+	if (s == 30)
+		return d->pcie.irq + 4 + p;
 	return d->pcie.irq + 4 + (s + p) % 4;
 }
 
