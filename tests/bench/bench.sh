@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# tests/bench/bench.sh - times fwkit against lsinitramfs, GNU cpio and bsdtar
-# in one run and rewrites docs/benchmarks.md with the results.
+# tests/bench/bench.sh - times fwkit against lsinitramfs, GNU cpio, bsdtar,
+# fdtoverlay, dtc and iasl in one run and rewrites docs/benchmarks.md with
+# the results.
 #
 # Usage: sh tests/bench/bench.sh FWKIT_BINARY      (what `make bench` runs)
 # The page also goes to stdout; progress and hyperfine's reports to stderr.
@@ -16,12 +17,13 @@
 # Knobs (environment): FWKIT_CACHE (where the real initramfs is cached),
 # BENCH_TMPDIR (on-disk scratch space, default /var/tmp), BENCH_WARMUP,
 # BENCH_BUILD_RUNS, BENCH_ACPI_MACHINE (one machine's raw ACPI tables, as
-# <signature>.dat files: dsdt.dat, facp.dat, ssdt1.dat...).
+# <signature>.dat files: dsdt.dat, facp.dat, ssdt1.dat...), VM_GEN_CPUS (the
+# vCPU counts of the vm_gen section, default "1 64 512"), VM_GEN_SECONDS.
 
 set -eu
 WORK=
 
-: "${BENCH_SECTIONS:=initrd_ls initrd_build acpi_pack sha256 dt_apply boot_scan}"
+: "${BENCH_SECTIONS:=initrd_ls initrd_build acpi_pack sha256 dt_apply boot_scan vm_gen}"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 # die also leaves a mark in $WORK, since exiting from inside $(...) only ends
@@ -769,6 +771,265 @@ bench_boot_scan() {
 		"fwkit / file: $(ratio_cell "$bs_json" 0 1)× by the means." ""
 	add_command "Boot scan" "fwkit" "fwkit boot scan m0 ... m$((bs_n - 1))"
 	add_command "Boot scan" "file" "file -b m0 ... m$((bs_n - 1))"
+}
+
+# --- guest DT/ACPI generation -----------------------------------------------
+
+# The default arm64 VM (QEMU virt's map, GICv3, its default devices) with 1,
+# 64 and 512 vCPUs: `fwkit vm dtb` and `fwkit vm acpi` against dtc compiling
+# the same tree from source and iasl compiling the same DSDT from source
+# (both sources made once, untimed, by decompiling fwkit's output); and the
+# library alone (tests/bench/vm_gen_speed.c, vm_dtb and vm_acpi in a loop),
+# so the cost without process start-up shows.  Target (issue 7): at least
+# 10x faster than dtc and iasl.
+: "${VM_GEN_CPUS:=1 64 512}"
+: "${VM_GEN_SECONDS:=2}"
+# Where the single-file ACPI output is laid out (any guest-physical address
+# does; the same for the CLI and the library, so their outputs compare).
+VM_GEN_BASE=0x7fe00000
+
+# vm_gen_build_speed OUT: the in-process helper, compiled here against the
+# library the CLI is linked from (make bench builds build/libfwkit.a).
+vm_gen_build_speed() {
+	vb_lib=$(dirname "$FWKIT")/libfwkit.a
+	[ -f "$vb_lib" ] || die "$vb_lib not built (make bench builds it)"
+	command -v "${CC:-cc}" >/dev/null 2>&1 || die "no C compiler (${CC:-cc})"
+	"${CC:-cc}" -std=c11 -Wall -Wextra -O2 -I"$BENCH_ROOT/include" -D_GNU_SOURCE \
+		-o "$1" "$BENCH_ROOT/tests/bench/vm_gen_speed.c" "$vb_lib" \
+		-lfdt -lz -llzma -lzstd -lbz2 -llz4 -llzo2 -lcrypto >&2 ||
+		die "cannot build tests/bench/vm_gen_speed.c against $vb_lib"
+}
+
+# vm_gen_aml_same A B: two AML tables the same but for the checksum and
+# the compiler's ID and revision (bytes 9 and 28..35 of the header).
+vm_gen_aml_same() {
+	cmp -s -n 9 "$1" "$2" && cmp -s -i 10 -n 18 "$1" "$2" && cmp -s -i 36 "$1" "$2"
+}
+
+vg_emit() { printf '%s\n' "$@" >>"$vg/sections.md"; }
+# vg_ms NS: nanoseconds as milliseconds; vg_x A B: A / B to one decimal.
+vg_ms() { awk -v ns="$1" 'BEGIN { printf (ns < 1e5 ? "%.3f ms" : "%.2f ms"), ns / 1e6 }'; }
+vg_x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+
+bench_vm_gen() {
+	for t in dtc iasl; do
+		command -v "$t" >/dev/null 2>&1 || die "$t not found (device-tree-compiler, acpica-tools)"
+	done
+	"$FWKIT" vm --help >/dev/null 2>&1 || die "$FWKIT has no 'vm' command"
+	vg=$WORK/vm
+	mkdir -p "$vg" || die "cannot create $vg"
+	# A copy of the binary, so a rebuild during the run cannot disturb it.
+	vg_fwkit=$vg/fwkit
+	cp "$FWKIT" "$vg_fwkit" || die "cannot copy $FWKIT"
+	vg_speed=$vg/vm-gen-speed
+	vm_gen_build_speed "$vg_speed"
+	vg_iasl_v=$(iasl -v 2>/dev/null | sed -n 's/.*version \([0-9]*\).*/\1/p' | head -n 1)
+	# The floor under any process: start-up alone, fwkit's (its libraries:
+	# OpenSSL, the decompressors, libfdt) and dtc's.
+	say "vm gen: process start-up alone, fwkit and dtc"
+	vg_floor=$vg/floor.json
+	hf "$vg_floor" --warmup "$BENCH_WARMUP" --min-runs 20 -N \
+		-n "reference: fwkit --version" "$vg_fwkit --version" \
+		-n "reference: dtc --version" "dtc --version"
+	: >"$vg/summary.md"
+	: >"$vg/sections.md"
+	: >"$vg/ratios.txt"
+	: >"$vg/lib.txt"
+	vg_all_same=yes
+	for n in $VM_GEN_CPUS; do
+		vg_n=$vg/n$n
+		mkdir -p "$vg_n/out" || die "cannot create $vg_n/out"
+		# QEMU's own redistributor region holds 123 CPUs; beyond, one
+		# region where QEMU puts its second (docs/vm-description.md).
+		vg_gicr=
+		[ "$n" -le 123 ] ||
+			vg_gicr=', "redistributor": "0x4000000000", "redistributor_size": "64M"'
+		printf '{ "arch": "arm64", "cpus": %d, "gic": { "version": 3%s } }\n' "$n" "$vg_gicr" \
+			>"$vg_n/spec.json"
+		vg_flags="--spec $vg_n/spec.json"
+
+		# The outputs, once, untimed: checked, then turned into the
+		# competitors' sources.
+		# shellcheck disable=SC2086
+		"$vg_fwkit" vm dtb $vg_flags -o "$vg_n/fwkit.dtb" >"$vg_n/gen.log" 2>&1 ||
+			die "fwkit vm dtb $vg_flags failed: $(tail -n 1 "$vg_n/gen.log")"
+		# shellcheck disable=SC2086
+		"$vg_fwkit" vm acpi $vg_flags -o "$vg_n/acpi" >"$vg_n/gen.log" 2>&1 ||
+			die "fwkit vm acpi $vg_flags -o DIR failed: $(tail -n 1 "$vg_n/gen.log")"
+		# shellcheck disable=SC2086
+		"$vg_fwkit" vm acpi $vg_flags --base "$VM_GEN_BASE" -o "$vg_n/fwkit-acpi.bin" \
+			>"$vg_n/gen.log" 2>&1 ||
+			die "fwkit vm acpi $vg_flags --base $VM_GEN_BASE failed: $(tail -n 1 "$vg_n/gen.log")"
+		[ -s "$vg_n/acpi/dsdt.dat" ] || die "fwkit vm acpi wrote no dsdt.dat"
+		vg_ntables=$(find "$vg_n/acpi" -name '*.dat' | wc -l)
+		dtc -I dtb -O dts -o "$vg_n/equiv.dts" "$vg_n/fwkit.dtb" 2>"$vg_n/dtc.err" ||
+			die "dtc cannot decompile fwkit's tree for $n vCPUs"
+		[ ! -s "$vg_n/dtc.err" ] || say "warning: dtc -I dtb -O dts: $(head -n 1 "$vg_n/dtc.err")"
+		cp "$vg_n/acpi/dsdt.dat" "$vg_n/dsdt.dat" || die "cp failed"
+		(cd "$vg_n" && iasl -d dsdt.dat) >"$vg_n/iasl-d.log" 2>&1 && [ -s "$vg_n/dsdt.dsl" ] ||
+			die "iasl -d cannot disassemble fwkit's DSDT for $n vCPUs: $(tail -n 3 "$vg_n/iasl-d.log")"
+		cp "$vg_n/dsdt.dsl" "$vg_n/equiv.dsl" || die "cp failed"
+
+		vg_c_dtb="$vg_fwkit vm dtb $vg_flags -o $vg_n/out/fwkit.dtb"
+		vg_c_acpi="$vg_fwkit vm acpi $vg_flags --base $VM_GEN_BASE -o $vg_n/out/fwkit-acpi.bin"
+		vg_c_dtc="dtc -q -I dts -O dtb -o $vg_n/out/dtc.dtb $vg_n/equiv.dts"
+		vg_c_iasl="iasl -p $vg_n/out/iasl $vg_n/equiv.dsl"
+
+		# The competitors compile to the same thing: dtc's tree prints as
+		# fwkit's does, and iasl's DSDT is fwkit's.
+		vg_same=yes
+		sh -c "$vg_c_dtc" || die "failed: $vg_c_dtc"
+		dtc -I dtb -O dts -o "$vg_n/dtc.dts" "$vg_n/out/dtc.dtb" 2>/dev/null ||
+			die "dtc cannot read back its own tree"
+		if ! cmp -s "$vg_n/equiv.dts" "$vg_n/dtc.dts"; then
+			vg_same=no
+			say "warning: dtc's tree for $n vCPUs differs from fwkit's"
+		fi
+		# iasl's namepath optimisation shortens \_SB to _SB where it can, so
+		# the body is compared as iasl -oa (no optimisations) compiles it.
+		sh -c "$vg_c_iasl" >"$vg_n/iasl.log" 2>&1 ||
+			die "iasl cannot compile the disassembled DSDT for $n vCPUs: $(grep -i error "$vg_n/iasl.log" | head -n 2)"
+		iasl -oa -p "$vg_n/iasl-oa" "$vg_n/equiv.dsl" >"$vg_n/iasl-oa.log" 2>&1 ||
+			die "iasl -oa cannot compile the disassembled DSDT for $n vCPUs"
+		if ! vm_gen_aml_same "$vg_n/dsdt.dat" "$vg_n/iasl-oa.aml"; then
+			vg_same=no
+			say "warning: iasl -oa's DSDT for $n vCPUs differs from fwkit's beyond the compiler fields"
+		fi
+
+		# The library, in process; its outputs must be the CLI's, byte for byte.
+		vg_out=$("$vg_speed" "$vg_n/spec.json" "$VM_GEN_BASE" "$VM_GEN_SECONDS" \
+			"$vg_n/lib.dtb" "$vg_n/lib-acpi.bin") || die "vm-gen-speed failed for $n vCPUs"
+		# shellcheck disable=SC2086
+		set -- $vg_out
+		[ "$#" -eq 9 ] && [ "$1" = dtb ] && [ "$5" = acpi ] || die "vm-gen-speed printed '$*'"
+		vg_lib_dtb=$2 vg_lib_dtb_min=$3 vg_dtb_bytes=$4
+		vg_lib_acpi=$6 vg_lib_acpi_min=$7 vg_acpi_bytes=$8
+		if ! cmp -s "$vg_n/lib.dtb" "$vg_n/fwkit.dtb" ||
+			! cmp -s "$vg_n/lib-acpi.bin" "$vg_n/fwkit-acpi.bin"; then
+			vg_same=no
+			say "warning: the library's outputs for $n vCPUs (JSON spec) differ from the CLI's (flags)"
+		fi
+		[ "$vg_same" = yes ] || vg_all_same=no
+		echo "$n $vg_lib_dtb_min $vg_lib_acpi_min" >>"$vg/lib.txt"
+
+		say "vm gen: $n vCPUs: fwkit vm dtb/acpi vs dtc and iasl"
+		vg_json=$vg_n/hf.json
+		hf "$vg_json" --warmup "$BENCH_WARMUP" --min-runs 20 -N \
+			-n "fwkit vm dtb ($n vCPUs)" "$vg_c_dtb" \
+			-n "dtc -I dts -O dtb ($n vCPUs)" "$vg_c_dtc" \
+			-n "fwkit vm acpi ($n vCPUs)" "$vg_c_acpi" \
+			-n "iasl, the DSDT ($n vCPUs)" "$vg_c_iasl"
+		vg_rss_dtb=$(peak_rss "$vg_c_dtb")
+		vg_rss_dtc=$(peak_rss "$vg_c_dtc")
+		vg_rss_acpi=$(peak_rss "$vg_c_acpi")
+		vg_rss_iasl=$(peak_rss "$vg_c_iasl")
+
+		vg_dtc_s=$(hf_get "$vg_json" 1 mean)
+		vg_iasl_s=$(hf_get "$vg_json" 3 mean)
+		echo "$n $(hf_get "$vg_json" 0 mean) $vg_dtc_s $(hf_get "$vg_json" 2 mean) $vg_iasl_s $vg_lib_dtb $vg_lib_acpi" \
+			>>"$vg/ratios.txt"
+		vg_emit "### $n vCPU$([ "$n" -eq 1 ] || echo s)" "" \
+			"fwkit's tree: $vg_dtb_bytes bytes ($(grep -c '{$' "$vg_n/equiv.dts") nodes);" \
+			"its ACPI tables: $vg_ntables tables, $vg_acpi_bytes bytes laid out at $VM_GEN_BASE," \
+			"of them the DSDT $(wc -c <"$vg_n/dsdt.dat") bytes ($(wc -l <"$vg_n/equiv.dsl") lines of ASL as iasl -d prints it)." \
+			"Same outputs (dtc's tree and fwkit's print alike; \`iasl -oa\` compiles fwkit's DSDT byte for" \
+			"byte but for the header's checksum and compiler fields; the library's bytes equal the CLI's): $vg_same." "" \
+			"| Command | Mean ± σ | Min | Runs | Peak RSS |" "| --- | ---: | ---: | ---: | ---: |" \
+			"$(result_row "$vg_json" 0) $(fmt_kib "$vg_rss_dtb") |" \
+			"$(result_row "$vg_json" 1) $(fmt_kib "$vg_rss_dtc") |" \
+			"$(result_row "$vg_json" 2) $(fmt_kib "$vg_rss_acpi") |" \
+			"$(result_row "$vg_json" 3) $(fmt_kib "$vg_rss_iasl") |" \
+			"| library: vm_dtb, in process | $(vg_ms "$vg_lib_dtb") | $(vg_ms "$vg_lib_dtb_min") | $VM_GEN_SECONDS s | |" \
+			"| library: vm_acpi (all $vg_ntables tables), in process | $(vg_ms "$vg_lib_acpi") | $(vg_ms "$vg_lib_acpi_min") | $VM_GEN_SECONDS s | |" ""
+		printf '| %s | %s× (min %s×) | %s× | %s× (min %s×) | %s× |\n' "$n" \
+			"$(ratio_cell "$vg_json" 1 0)" "$(min_ratio "$vg_json" 1 0)" \
+			"$(vg_x "$vg_dtc_s" "$(awk -v ns="$vg_lib_dtb" 'BEGIN { print ns / 1e9 }')")" \
+			"$(ratio_cell "$vg_json" 3 2)" "$(min_ratio "$vg_json" 3 2)" \
+			"$(vg_x "$vg_iasl_s" "$(awk -v ns="$vg_lib_acpi" 'BEGIN { print ns / 1e9 }')")" \
+			>>"$vg/summary.md"
+	done
+
+	# Growth: the library's cost per added vCPU between consecutive sizes,
+	# from the best batches (the least disturbed by other load); roughly
+	# linear when the later step's per-vCPU cost is within 2x of the
+	# earlier one's (either way).
+	vg_growth=$(sort -n -k1,1 "$vg/lib.txt" | awk '
+		NR > 1 {
+			d = $1 - n0
+			a = ($2 - t0) / d; b = ($3 - u0) / d
+			printf "%d→%d vCPUs: %.0f ns (vm_dtb) and %.0f ns (vm_acpi) per added vCPU; ", n0, $1, a, b
+			if (NR > 2) {
+				if (pa > 0 && (a / pa > 2 || pa / a > 2)) lin = "no"
+				if (pb > 0 && (b / pb > 2 || pb / b > 2)) lin = "no"
+			}
+			pa = a; pb = b
+		}
+		{ n0 = $1; t0 = $2; u0 = $3 }
+		END { printf "|%s", (lin == "" ? "yes" : "**no**") }')
+	vg_lin=${vg_growth##*|}
+	vg_growth=${vg_growth%|*}
+	vg_growth=${vg_growth%; }
+
+	# The targets, at every size: worst ratio counts.
+	vg_t=$(awk '{
+		r1 = $3 / $2; r2 = $5 / $4; r3 = $3 / ($6 / 1e9); r4 = $5 / ($7 / 1e9)
+		if (NR == 1 || r1 < m1) m1 = r1
+		if (NR == 1 || r2 < m2) m2 = r2
+		if (NR == 1 || r3 < m3) m3 = r3
+		if (NR == 1 || r4 < m4) m4 = r4
+	} END { printf "%.1f %.1f %.0f %.0f", m1, m2, m3, m4 }' "$vg/ratios.txt")
+	# shellcheck disable=SC2086
+	set -- $vg_t
+	vg_met() { awk -v r="$1" -v s="$vg_all_same" 'BEGIN {
+		if (s != "yes") print "**no** (the outputs differ)"
+		else print (r >= 10 ? "yes" : "**no**") }'; }
+
+	emit "## Generating a guest's device tree and ACPI tables" "" \
+		"The default arm64 VM (\`fwkit vm\`: QEMU virt's memory map, GICv3, pl011, pl031," \
+		"virtio-mmio, PCIe, PSCI) with $(echo "$VM_GEN_CPUS" | sed 's/ /, /g') vCPUs." \
+		"\`fwkit vm dtb\` writes the tree; \`fwkit vm acpi --base\` lays out every table" \
+		"(RSDP, XSDT, FADT, MADT, GTDT, SPCR, MCFG, DSDT, ...) in one file with pointers and" \
+		"checksums final.  Against them: dtc compiling the same tree from source and iasl" \
+		"(acpica-tools ${vg_iasl_v:-?}) compiling the same DSDT from source; each source was made" \
+		"once, untimed, by decompiling fwkit's output (\`dtc -I dtb -O dts\`, \`iasl -d\`)." \
+		"SPEC.json is \`{ \"arch\": \"arm64\", \"cpus\": N, \"gic\": { \"version\": 3 } }\`; above 123" \
+		"vCPUs (what QEMU's first redistributor region holds) its \`gic\` also puts one" \
+		"redistributor region of 64 MiB at 0x4000000000, where QEMU puts its second." \
+		"iasl compiles one table where fwkit writes all of them." \
+		"Every command writes its file under $BENCH_TMPDIR (fwkit also fsyncs it, dtc and iasl" \
+		"do not), timed without a shell (\`hyperfine -N\`)." \
+		"The library rows are tests/bench/vm_gen_speed.c calling vm_dtb and vm_acpi in a loop for" \
+		"$VM_GEN_SECONDS s each with the same description (read from JSON), no process start-up:" \
+		"the mean time per call, and as the minimum the best batch of 16 calls;" \
+		"their outputs are checked equal to the CLI's, byte for byte.  The ratios below use" \
+		"the means (the library's and hyperfine's) unless they say min." ""
+	cat "$vg/sections.md" >>"$WORK/sections.md"
+	emit "### Ratios" "" \
+		"| vCPUs | dtc / fwkit vm dtb | dtc / vm_dtb (library) | iasl / fwkit vm acpi | iasl / vm_acpi (library) |" \
+		"| ---: | ---: | ---: | ---: | ---: |"
+	cat "$vg/summary.md" >>"$WORK/sections.md"
+	emit "" "Process against process, the worst ratio over the sizes is dtc / fwkit vm dtb $1×" \
+		"and iasl / fwkit vm acpi $2×; the library alone against the same processes, $3×" \
+		"and $4×.  The second comparison leaves out fwkit's process start-up and file" \
+		"writing but not dtc's or iasl's: it shows what generating costs, not a like-for-like" \
+		"race.  Process start-up alone sets a floor no process beats:" \
+		"\`fwkit --version\` takes $(time_cell "$vg_floor" 0) (min $(fmt_time "$(hf_get "$vg_floor" 0 min)" "$(hf_get "$vg_floor" 0 mean)"))," \
+		"\`dtc --version\` $(time_cell "$vg_floor" 1) (min $(fmt_time "$(hf_get "$vg_floor" 1 min)" "$(hf_get "$vg_floor" 1 mean)"))." \
+		"Growth, from the library's best batches: $vg_growth; roughly linear (each step's per-vCPU" \
+		"cost within 2× of the previous step's): $vg_lin." ""
+
+	add_command "VM generation" "fwkit, tree" "fwkit vm dtb --spec SPEC.json -o OUT.dtb"
+	add_command "VM generation" "fwkit, ACPI" "fwkit vm acpi --spec SPEC.json --base $VM_GEN_BASE -o OUT.bin"
+	add_command "VM generation" "dtc" "dtc -q -I dts -O dtb -o OUT.dtb EQUIV.dts"
+	add_command "VM generation" "iasl" "iasl -p OUT EQUIV.dsl"
+	add_command "VM generation" "library" "vm-gen-speed SPEC.json $VM_GEN_BASE $VM_GEN_SECONDS   (tests/bench/vm_gen_speed.c)"
+	add_target "VM generation" "fwkit vm dtb at least 10× faster than dtc (process vs process, worst of $VM_GEN_CPUS vCPUs)" \
+		"$1×" "$(vg_met "$1")"
+	add_target "VM generation" "fwkit vm acpi at least 10× faster than iasl on the DSDT (process vs process)" \
+		"$2×" "$(vg_met "$2")"
+	add_target "VM generation" "vm_dtb (library) at least 10× faster than the dtc process" "$3×" "$(vg_met "$3")"
+	add_target "VM generation" "vm_acpi (library) at least 10× faster than the iasl process" "$4×" "$(vg_met "$4")"
+	add_target "VM generation" "cost grows roughly linearly with vCPUs (library, best batches)" "$vg_growth" "$vg_lin"
 }
 
 # --- the page --------------------------------------------------------------
