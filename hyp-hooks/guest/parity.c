@@ -469,6 +469,11 @@ int vm_dt_devices(const void *dtb, size_t len, struct vm_dev *out, size_t cap, s
 		return fwk_fail(f, FWK_ERR_INVAL, 0, "dtb", "no tree, or no array for the devices");
 	if (len < sizeof(struct fdt_header))
 		return fwk_fail(f, FWK_ERR_TRUNCATED, 0, "totalsize", "shorter than a tree's header");
+	/* libfdt 1.6.1's fdt_check_full dereferences a NULL root name in a
+	 * tree older than version 16, so such a tree never reaches it (fwkit
+	 * reads versions 16 and 17 only, as dt_check does). */
+	if (fdt_magic(dtb) == FDT_MAGIC && fdt_version(dtb) < 16)
+		return fwk_fail(f, FWK_ERR_UNSUPPORTED, 20, "version", "older than 16");
 	if ((rc = fdt_check_full(dtb, len)) < 0)
 		return pdt_refused(f, rc);
 	pdt_find_gic(&t);

@@ -425,6 +425,11 @@ static void test_dt_faults(void **state)
 	/* the first token of the structure block is no token at all */
 	c[fdt_off_dt_struct(b) + 3] = 0x77;
 	expect_dt_fault(c, len, FWK_ERR_BADFIELD, "structure", NULL);
+	/* a version-15 tree: libfdt 1.6.1's own check would crash on it */
+	memcpy(c, b, len);
+	c[20] = c[21] = c[22] = 0;
+	c[23] = 15;
+	expect_dt_fault(c, len, FWK_ERR_UNSUPPORTED, "version", NULL);
 	free(c);
 
 	assert_int_equal(vm_dt_devices(b, len, dt.v, 10, &n, &f), FWK_ERR_NOSPACE);
