@@ -15,6 +15,8 @@
 
 #include <fwkit/vm.h>
 
+#include "parity_int.h"
+
 #define PDT_DEPTH 16u   /* nodes deeper than this are refused: real trees stay under 8 */
 #define PDT_GICR_MAX 16u
 #define PDT_4G 0x100000000ull
@@ -102,22 +104,30 @@ static bool pdt_prop_is(const void *fdt, int node, const char *name, const char 
 }
 #define PDT_IS(t, node, name, lit) pdt_prop_is((t)->fdt, node, name, lit, sizeof(lit))
 
-static struct vm_dev *pdt_add(struct pdt *t, unsigned kind, uint64_t base, uint64_t size,
-			      uint32_t index)
+struct vm_dev *vm_dev_append(struct vm_dev *out, size_t cap, size_t *n, struct fwk_fault *f,
+			     const char *full, unsigned kind, uint64_t base, uint64_t size,
+			     uint32_t index)
 {
 	struct vm_dev *v;
 
-	if (t->n >= t->cap) {
-		fwk_fail(t->f, FWK_ERR_NOSPACE, 0, "out", "the tree describes more devices than fit");
+	if (*n >= cap) {
+		fwk_fail(f, FWK_ERR_NOSPACE, 0, "out", full);
 		return NULL;
 	}
-	v = &t->out[t->n++];
+	v = &out[(*n)++];
 	memset(v, 0, sizeof(*v));
 	v->kind = (uint16_t)kind;
 	v->base = base;
 	v->size = size;
 	v->index = index;
 	return v;
+}
+
+static struct vm_dev *pdt_add(struct pdt *t, unsigned kind, uint64_t base, uint64_t size,
+			      uint32_t index)
+{
+	return vm_dev_append(t->out, t->cap, &t->n, t->f, "the tree describes more devices than fit",
+			     kind, base, size, index);
 }
 
 /*

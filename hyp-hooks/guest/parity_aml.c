@@ -23,6 +23,8 @@
 #include <fwkit/acpi.h>
 #include <fwkit/vm.h>
 
+#include "parity_int.h"
+
 #define AMLR_DEPTH 16u     /* Scope/Device nesting, and term nesting, followed */
 #define AMLR_SEGS 8u       /* name segments of a path kept; deeper is unknown */
 #define AMLR_FINDS 16u     /* searches for a _CRS declared outside its Device */
@@ -58,19 +60,8 @@ static int pac_fail(struct pac *c, int err, uint64_t off, const char *field, con
 static struct vm_dev *pac_add(struct pac *c, unsigned kind, uint64_t base, uint64_t size,
 			      uint32_t index)
 {
-	struct vm_dev *v;
-
-	if (c->n >= c->cap) {
-		fwk_fail(c->f, FWK_ERR_NOSPACE, 0, "out", "the tables describe more devices than fit");
-		return NULL;
-	}
-	v = &c->out[c->n++];
-	memset(v, 0, sizeof(*v));
-	v->kind = (uint16_t)kind;
-	v->base = base;
-	v->size = size;
-	v->index = index;
-	return v;
+	return vm_dev_append(c->out, c->cap, &c->n, c->f,
+			     "the tables describe more devices than fit", kind, base, size, index);
 }
 
 static void pac_irq(struct vm_dev *v, uint32_t irq)
