@@ -923,6 +923,20 @@ static void layout_tables(const uint8_t *buf, const struct vm_acpi_layout *lay,
 	t->n = lay->count;
 }
 
+/* The ACPI tables generated for d at base 0, read back into l; *buf holds
+ * the tables for the caller to free. */
+static int generated_acpi_devices(const struct vm_desc *d, uint8_t **buf, struct devlist *l)
+{
+	struct vm_acpi_layout lay;
+	struct layout_tables t;
+
+	*buf = make_acpi(d, 0, &lay);
+	if (!*buf)
+		return EXIT_BAD;
+	layout_tables(*buf, &lay, &t);
+	return read_acpi_devices(t.names, t.blob, t.n, l);
+}
+
 /* ---- check ------------------------------------------------------------------ */
 
 #define ACPI_FILES_MAX 64u
@@ -1088,12 +1102,7 @@ static int do_check(int argc, char **argv)
 		if (rc == 0)
 			rc = read_acpi_devices((const char *const *)td->path, td->blob, td->n, &ac);
 	} else {
-		struct vm_acpi_layout lay;
-		struct layout_tables t;
-		gen_acpi = make_acpi(d, 0, &lay);
-		if (gen_acpi)
-			layout_tables(gen_acpi, &lay, &t);
-		rc = gen_acpi ? read_acpi_devices(t.names, t.blob, t.n, &ac) : EXIT_BAD;
+		rc = generated_acpi_devices(d, &gen_acpi, &ac);
 	}
 	if (rc != 0)
 		goto done;
@@ -1336,12 +1345,7 @@ static int do_map(int argc, char **argv)
 		out = make_dtb(d, &len);
 		rc = out ? read_dt_devices("generated device tree", out, len, &l) : EXIT_BAD;
 	} else {
-		struct vm_acpi_layout lay;
-		struct layout_tables t;
-		out = make_acpi(d, 0, &lay);
-		if (out)
-			layout_tables(out, &lay, &t);
-		rc = out ? read_acpi_devices(t.names, t.blob, t.n, &l) : EXIT_BAD;
+		rc = generated_acpi_devices(d, &out, &l);
 	}
 	if (rc != 0)
 		goto done;
