@@ -5,6 +5,7 @@
 #include <fwkit/dt.h>
 #include <fwkit/initrd.h>
 
+#include "member.h"
 #include "text.h"
 
 /* The kinds' names, then the words only a hint uses. */
@@ -134,38 +135,30 @@ static int check_dt(struct cls *x)
 /* --- cpio ----------------------------------------------------------------- */
 
 /* p[0..n) starts with `head` and goes on, and ends with `tail`. */
-static bool name_is(const char *p, uint32_t n, const char *head, const char *tail)
+static bool name_is(const char *p, size_t n, const char *head, const char *tail)
 {
 	size_t h = boot_strlen(head), l = boot_strlen(tail);
 
 	return n > h + l && memcmp(p, head, h) == 0 && memcmp(p + n - l, tail, l) == 0;
 }
 
-/* What the pipeline acts on, among regular files: 0 microcode, 1 ACPI
- * tables (the kernel takes every file under its prefix), 2 overlays
- * (directly in DT_OVERLAY_DIR), 3 blobs; -1 anything else.  "./" prefixes
- * are dropped as dt_cpio_overlays does. */
-static int member_kind(const char *p, uint32_t n)
+enum boot_kind boot_member_kind(const char *p, size_t n)
 {
-	static const char ovl_dir[] = DT_OVERLAY_DIR "/";
-
 	while (n >= 2 && p[0] == '.' && p[1] == '/') {
 		p += 2;
 		n -= 2;
 	}
-	if (mem_is(p, n, UCODE_EARLY_INTEL) || mem_is(p, n, UCODE_EARLY_AMD))
-		return 0;
+	if (mem_is(p, n, UCODE_EARLY_INTEL))
+		return BOOT_KIND_UCODE_INTEL;
+	if (mem_is(p, n, UCODE_EARLY_AMD))
+		return BOOT_KIND_UCODE_AMD;
 	if (name_is(p, n, ACPI_INITRD_PREFIX, ""))
-		return 1;
-	if (name_is(p, n, ovl_dir, DT_OVERLAY_SUFFIX)) {
-		for (uint32_t i = sizeof(ovl_dir) - 1; i < n; i++)
-			if (p[i] == '/')
-				return -1;
-		return 2;
-	}
+		return BOOT_KIND_ACPI_TABLE;
+	if (dt_overlay_member(p, n))
+		return BOOT_KIND_DT_OVERLAY;
 	if (name_is(p, n, "lib/firmware/", ".fwb"))
-		return 3;
-	return -1;
+		return BOOT_KIND_FWB;
+	return BOOT_KIND_UNKNOWN;
 }
 
 static int check_cpio(struct cls *x)
@@ -188,7 +181,15 @@ static int check_cpio(struct cls *x)
 		struct cpio_entry e;
 		cpio_reader_init(&r, x->d, x->len, seg.offset);
 		while (cpio_next_entry(&r, &e) > 0) {
-			int k = member_kind(e.name, e.namelen);
+			int k = -1;
+			switch (boot_member_kind(e.name, e.namelen)) {
+			case BOOT_KIND_UCODE_INTEL:
+			case BOOT_KIND_UCODE_AMD: k = 0; break;
+			case BOOT_KIND_ACPI_TABLE: k = 1; break;
+			case BOOT_KIND_DT_OVERLAY: k = 2; break;
+			case BOOT_KIND_FWB: k = 3; break;
+			default: break;
+			}
 			if (k >= 0 && (e.st.mode & CPIO_S_IFMT) == CPIO_S_IFREG)
 				found[k]++;
 		}

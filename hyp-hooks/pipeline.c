@@ -8,6 +8,7 @@
 
 #include <libfdt.h>
 
+#include "member.h"
 #include "text.h"
 
 #define LINE_CAP 512u     /* one report line, NUL included */
@@ -383,22 +384,10 @@ static enum step step_of(enum boot_kind k)
 	}
 }
 
-/* name[0..n) is prefix, something, suffix. */
-static bool name_has(const char *name, size_t n, const char *prefix,
-		     const char *suffix)
-{
-	size_t p = boot_strlen(prefix), s = boot_strlen(suffix);
-
-	return n > p + s && memcmp(name, prefix, p) == 0 &&
-	       memcmp(name + n - s, suffix, s) == 0;
-}
-
 /* The regular files of the uncompressed archive(s) at a cpio module's
- * start that step st takes, in archive order; names are matched without
- * "./" prefixes, as boot_classify and dt_cpio_overlays read them. */
+ * start that step st takes (boot_member_kind decides), in archive order. */
 static OWN_FRAME void walk_cpio(struct run *run, uint32_t i, enum step st)
 {
-	static const char ucode_dir[] = UCODE_EARLY_DIR "/";
 	const struct boot_module *m = &run->mods[i];
 	struct initrd_scanner s;
 	struct initrd_segment seg;
@@ -413,35 +402,21 @@ static OWN_FRAME void walk_cpio(struct run *run, uint32_t i, enum step st)
 		cpio_reader_init(&r, m->data, m->size, seg.offset);
 		while (cpio_next_entry(&r, &e) == 1) {
 			struct item it = { i, e.name, e.namelen, e.data, e.st.size };
-			const char *p = e.name, *refusal = NULL;
-			size_t n = e.namelen;
-			enum boot_kind want = BOOT_KIND_UNKNOWN;
+			enum boot_kind want = boot_member_kind(e.name, e.namelen);
+			const char *refusal = NULL;
+			unsigned bit = 1u << (want == BOOT_KIND_UCODE_AMD);
 
-			while (n > 2 && p[0] == '.' && p[1] == '/')
-				p += 2, n -= 2;
-			if ((e.st.mode & CPIO_S_IFMT) != CPIO_S_IFREG)
+			if ((e.st.mode & CPIO_S_IFMT) != CPIO_S_IFREG || step_of(want) != st)
 				continue;
 			if (st == STEP_UCODE) {
-				/* kernel/x86/microcode/<vendor>.bin */
-				for (unsigned v = 0; v < 2; v++)
-					if (n == sizeof(ucode_dir) + 15 && !(taken >> v & 1u) &&
-					    name_has(p, n, ucode_dir, ".bin") &&
-					    memcmp(p + sizeof(ucode_dir) - 1, vendors[v], 12) == 0) {
-						taken |= 1u << v;
-						want = v ? BOOT_KIND_UCODE_AMD : BOOT_KIND_UCODE_INTEL;
-					}
-			} else if (st == STEP_ACPI) {
-				if (!name_has(p, n, ACPI_INITRD_PREFIX, ""))
+				if (taken & bit)
 					continue;
-				want = BOOT_KIND_ACPI_TABLE;
+				taken |= bit;
+			} else if (st == STEP_ACPI && ++tables > ACPI_INITRD_MAX_FILES) {
 				/* The kernel looks at the first 64 files only. */
-				if (++tables > ACPI_INITRD_MAX_FILES)
-					refusal = acpi_reason_text(ACPI_WHY_TOO_MANY);
-			} else if (name_has(p, n, "lib/firmware/", ".fwb")) {
-				want = BOOT_KIND_FWB;
+				refusal = acpi_reason_text(ACPI_WHY_TOO_MANY);
 			}
-			if (want != BOOT_KIND_UNKNOWN)
-				handle(run, &it, st, want, refusal);
+			handle(run, &it, st, want, refusal);
 		}
 	}
 }

@@ -1475,6 +1475,13 @@ static const char *overlay_file(const char *name, size_t n, size_t *file_n)
 	return file;
 }
 
+bool dt_overlay_member(const char *name, size_t n)
+{
+	size_t file_n;
+
+	return overlay_file(name, n, &file_n) != NULL;
+}
+
 static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
 	int c = memcmp(a, b, an < bn ? an : bn);

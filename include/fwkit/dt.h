@@ -246,4 +246,8 @@ typedef int (*dt_overlay_fn)(void *ctx, const char *name, size_t namelen,
 int dt_cpio_overlays(const void *cpio, size_t len, dt_overlay_fn fn,
 		     void *ctx, struct fwk_fault *f);
 
+/* True when an archive member of this name (name[0..n), not NUL-terminated)
+ * is one dt_cpio_overlays hands out, if it is a regular file. */
+bool dt_overlay_member(const char *name, size_t n);
+
 #endif /* FWKIT_DT_H */

@@ -25,6 +25,7 @@
 #include <fwkit/cpio.h>
 #include <fwkit/dt.h>
 
+#include "../../hyp-hooks/member.h"
 #include "../../hyp-hooks/text.h"
 
 static char *tmp;   /* this program's scratch directory */
@@ -730,6 +731,52 @@ static void test_cpio_members(void **state)
 	expect(&c, BOOT_KIND_CPIO, true, "cpio, 0 entries");
 }
 
+/* The one rule for members: names as the pipeline and the counts see them,
+ * overlays as dt_cpio_overlays walks them. */
+static void test_member_kind(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		enum boot_kind kind;
+	} cases[] = {
+		{ UCODE_EARLY_INTEL, BOOT_KIND_UCODE_INTEL },
+		{ "./" UCODE_EARLY_AMD, BOOT_KIND_UCODE_AMD },
+		{ "././" UCODE_EARLY_AMD, BOOT_KIND_UCODE_AMD },
+		{ UCODE_EARLY_INTEL ".old", BOOT_KIND_UNKNOWN },
+		{ UCODE_EARLY_DIR "/GenuineIntel.bi", BOOT_KIND_UNKNOWN },
+		{ UCODE_EARLY_DIR "/", BOOT_KIND_UNKNOWN },
+		{ ACPI_INITRD_PREFIX "dsdt.aml", BOOT_KIND_ACPI_TABLE },
+		{ ACPI_INITRD_PREFIX "sub/x", BOOT_KIND_ACPI_TABLE },
+		{ ACPI_INITRD_PREFIX, BOOT_KIND_UNKNOWN },
+		{ "kernel/firmware/acpi", BOOT_KIND_UNKNOWN },
+		{ DT_OVERLAY_DIR "/a.dtbo", BOOT_KIND_DT_OVERLAY },
+		{ "./" DT_OVERLAY_DIR "/a.dtbo", BOOT_KIND_DT_OVERLAY },
+		/* As the unpacked tree resolves it, as dt_cpio_overlays takes it. */
+		{ "kernel/firmware/dtb/overlays//a.dtbo", BOOT_KIND_DT_OVERLAY },
+		{ "kernel/firmware/./dtb/overlays/a.dtbo", BOOT_KIND_DT_OVERLAY },
+		{ DT_OVERLAY_DIR "/sub/a.dtbo", BOOT_KIND_UNKNOWN },
+		{ DT_OVERLAY_DIR "/../a.dtbo", BOOT_KIND_UNKNOWN },
+		{ DT_OVERLAY_DIR "/.dtbo", BOOT_KIND_UNKNOWN },
+		{ DT_OVERLAY_DIR "/a.dtb", BOOT_KIND_UNKNOWN },
+		{ "lib/firmware/ti/pmic.fwb", BOOT_KIND_FWB },
+		{ "lib/firmware/.fwb", BOOT_KIND_UNKNOWN },
+		{ "usr/lib/firmware/x.fwb", BOOT_KIND_UNKNOWN },
+		{ "", BOOT_KIND_UNKNOWN },
+		{ "./", BOOT_KIND_UNKNOWN },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum boot_kind k = boot_member_kind(cases[i].name, strlen(cases[i].name));
+		if (k != cases[i].kind)
+			fail_msg("%s: %s, want %s", cases[i].name, boot_kind_name(k),
+				 boot_kind_name(cases[i].kind));
+		/* The overlay rule is dt_cpio_overlays' own. */
+		assert_int_equal(dt_overlay_member(cases[i].name, strlen(cases[i].name)),
+				 cases[i].kind == BOOT_KIND_DT_OVERLAY);
+	}
+}
+
 /* ---- compressed, fwb, kernels, unknown ----------------------------------------- */
 
 static void test_compressed(void **state)
@@ -1077,6 +1124,7 @@ int main(void)
 		cmocka_unit_test(test_dt),
 		cmocka_unit_test(test_cpio_cli),
 		cmocka_unit_test(test_cpio_members),
+		cmocka_unit_test(test_member_kind),
 		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_fwb),
 		cmocka_unit_test(test_kernels),
