@@ -765,6 +765,43 @@ static char *path_join(const char *dir, const char *name)
 	return p;
 }
 
+/* Call fn for each *.dat file of DIR (a directory) until it returns
+ * non-zero, which is returned. */
+static int each_dat(const char *dir, int (*fn)(void *ctx, const char *dir, const char *name),
+		    void *ctx)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!dp)
+		return bad("%s: %s", dir, strerror(errno));
+	while (rc == 0 && (e = readdir(dp))) {
+		size_t n = strlen(e->d_name);
+		if (n >= 5 && strcmp(e->d_name + n - 4, ".dat") == 0)
+			rc = fn(ctx, dir, e->d_name);
+	}
+	closedir(dp);
+	return rc;
+}
+
+struct known_tables {
+	char (*names)[16];
+	uint32_t count;
+};
+
+static int refuse_unknown(void *ctx, const char *dir, const char *name)
+{
+	const struct known_tables *k = ctx;
+
+	for (uint32_t i = 0; i < k->count; i++)
+		if (!strcmp(name, k->names[i]))
+			return 0;
+	return bad("%s%s%s: a table this machine does not have; remove it or write to "
+		   "an empty directory",
+		   dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+}
+
 /* Create DIR when absent; refuse *.dat files there this layout does not
  * write, as `vm check --acpi DIR` would read them. */
 static int prepare_dir(const char *dir, char names[][16], uint32_t count)
@@ -780,25 +817,8 @@ static int prepare_dir(const char *dir, char names[][16], uint32_t count)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return bad("%s: not a directory (with --base, -o FILE writes one file)", dir);
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return bad("%s: %s", dir, strerror(errno));
-	struct dirent *e;
-	int rc = 0;
-	while (rc == 0 && (e = readdir(dp))) {
-		size_t n = strlen(e->d_name);
-		if (n < 5 || strcmp(e->d_name + n - 4, ".dat"))
-			continue;
-		bool ours = false;
-		for (uint32_t i = 0; i < count && !ours; i++)
-			ours = !strcmp(e->d_name, names[i]);
-		if (!ours)
-			rc = bad("%s%s%s: a table this machine does not have; remove it or write to "
-				 "an empty directory",
-				 dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
-	}
-	closedir(dp);
-	return rc;
+	struct known_tables k = { names, count };
+	return each_dat(dir, refuse_unknown, &k);
 }
 
 static int acpi_write_dir(const char *dir, const uint8_t *buf, const struct vm_acpi_layout *lay)
@@ -954,6 +974,17 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int tabledir_add(void *ctx, const char *dir, const char *name)
+{
+	struct tabledir *t = ctx;
+
+	if (t->n == ACPI_FILES_MAX)
+		return bad("%s: more than %u *.dat tables", dir, ACPI_FILES_MAX);
+	if (!(t->path[t->n++] = path_join(dir, name)))
+		return bad("%s: out of memory", dir);
+	return 0;
+}
+
 static int tabledir_read(struct tabledir *t, const char *dir)
 {
 	struct stat st;
@@ -964,21 +995,7 @@ static int tabledir_read(struct tabledir *t, const char *dir)
 	if (!S_ISDIR(st.st_mode))
 		return bad("%s: not a directory (--acpi takes what 'fwkit vm acpi -o DIR' writes)",
 			   dir);
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return bad("%s: %s", dir, strerror(errno));
-	struct dirent *e;
-	int rc = 0;
-	while (rc == 0 && (e = readdir(dp))) {
-		size_t n = strlen(e->d_name);
-		if (n < 5 || strcmp(e->d_name + n - 4, ".dat"))
-			continue;
-		if (t->n == ACPI_FILES_MAX)
-			rc = bad("%s: more than %u *.dat tables", dir, ACPI_FILES_MAX);
-		else if (!(t->path[t->n++] = path_join(dir, e->d_name)))
-			rc = bad("%s: out of memory", dir);
-	}
-	closedir(dp);
+	int rc = each_dat(dir, tabledir_add, t);
 	if (rc == 0 && t->n == 0)
 		rc = bad("%s: no *.dat table files", dir);
 	if (rc != 0)
