@@ -163,10 +163,10 @@ enum boot_kind boot_member_kind(const char *p, size_t n)
 
 static int check_cpio(struct cls *x)
 {
-	static const char *const what[4] = { "microcode", "acpi table", "dt overlay", "blob" };
+	static const char *const what[STEPS] = { "microcode", "acpi table", "dt overlay", "blob" };
 	struct initrd_scanner s;
 	struct initrd_segment seg;
-	uint32_t found[4] = { 0 };
+	uint32_t found[STEPS] = { 0 };
 	const char *tail = NULL, *sep = ": ";
 	int rc;
 
@@ -181,16 +181,8 @@ static int check_cpio(struct cls *x)
 		struct cpio_entry e;
 		cpio_reader_init(&r, x->d, x->len, seg.offset);
 		while (cpio_next_entry(&r, &e) > 0) {
-			int k = -1;
-			switch (boot_member_kind(e.name, e.namelen)) {
-			case BOOT_KIND_UCODE_INTEL:
-			case BOOT_KIND_UCODE_AMD: k = 0; break;
-			case BOOT_KIND_ACPI_TABLE: k = 1; break;
-			case BOOT_KIND_DT_OVERLAY: k = 2; break;
-			case BOOT_KIND_FWB: k = 3; break;
-			default: break;
-			}
-			if (k >= 0 && (e.st.mode & CPIO_S_IFMT) == CPIO_S_IFREG)
+			enum step k = step_of(boot_member_kind(e.name, e.namelen));
+			if (k < STEPS && (e.st.mode & CPIO_S_IFMT) == CPIO_S_IFREG)
 				found[k]++;
 		}
 		x->c->count += seg.entries;
@@ -201,7 +193,7 @@ static int check_cpio(struct cls *x)
 	}
 	boot_text_str(&x->t, "cpio, ");
 	num(&x->t, x->c->count, "entry", "entries");
-	for (unsigned i = 0; i < 4; i++) {
+	for (unsigned i = 0; i < STEPS; i++) {
 		if (found[i]) {
 			boot_text_str(&x->t, sep);
 			num(&x->t, found[i], what[i], i ? NULL : what[0]);

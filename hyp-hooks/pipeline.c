@@ -18,9 +18,6 @@
  * (an overlay's plan, then dt_check) stays within a boot stack. */
 #define OWN_FRAME __attribute__((noinline))
 
-/* Steps 2 to 5 of the contract, in their order; step 6 is the_rest(). */
-enum step { STEP_UCODE, STEP_ACPI, STEP_DT, STEP_BLOB, STEPS };
-
 static const char *const step_words[STEPS] = {
 	"microcode", "acpi", "dt-overlay", "blob"
 };
@@ -370,19 +367,6 @@ out:
 }
 
 /* ---- steps 2 to 5 ------------------------------------------------------ */
-
-/* The step that acts on a kind; STEPS for the kinds left to the_rest(). */
-static enum step step_of(enum boot_kind k)
-{
-	switch (k) {
-	case BOOT_KIND_UCODE_INTEL:
-	case BOOT_KIND_UCODE_AMD: return STEP_UCODE;
-	case BOOT_KIND_ACPI_TABLE: return STEP_ACPI;
-	case BOOT_KIND_DT_OVERLAY: return STEP_DT;
-	case BOOT_KIND_FWB: return STEP_BLOB;
-	default: return STEPS;
-	}
-}
 
 /* The regular files of the uncompressed archive(s) at a cpio module's
  * start that step st takes (boot_member_kind decides), in archive order. */
